@@ -1,0 +1,150 @@
+import type { LibcFamily } from "../environments/schema.js";
+import type { CaseRole, Expectation, MeasurementExpectation } from "../scenarios/schema.js";
+import type { Outcome } from "./outcomes.js";
+import { satisfiesRange } from "./versions.js";
+
+export type Observation =
+  | {
+      kind: "ran";
+      exitCode: number | null;
+      signal: string | null;
+      stdout: string;
+      stderr: string;
+      timedOut: boolean;
+      durationMs: number;
+      measurements: Record<string, string>;
+    }
+  | { kind: "build-failed"; output: string }
+  | { kind: "skipped"; reason: string }
+  | { kind: "infra-failed"; message: string };
+
+export interface Classification {
+  outcome: Outcome;
+  /** Why it happened (the expectation's `because`), or what differed from the prediction. */
+  explanation: string;
+  /** Each way the observation differs from the expectation, as "wanted …, got …". */
+  mismatches: string[];
+}
+
+/** The first expectation whose `when` fits the detected libc; none means the data has a gap. */
+export function selectExpectation(
+  expectations: readonly Expectation[],
+  libc: { family: LibcFamily; version: string },
+): Expectation | null {
+  return (
+    expectations.find(
+      ({ when }) =>
+        (when?.family === undefined || when.family === libc.family) &&
+        (when?.version === undefined || satisfiesRange(libc.version, when.version)),
+    ) ?? null
+  );
+}
+
+/** Pure: the same observation and expectation always give the same outcome. */
+export function classify(
+  role: CaseRole,
+  expectation: Expectation | null,
+  observation: Observation,
+): Classification {
+  switch (observation.kind) {
+    case "skipped":
+      return { outcome: "skipped", explanation: observation.reason, mismatches: [] };
+    case "infra-failed":
+      return { outcome: "infra-error", explanation: observation.message, mismatches: [] };
+    case "build-failed":
+      return {
+        outcome: "build-error",
+        explanation: "the probe did not compile; the compiler's output is attached",
+        mismatches: [],
+      };
+  }
+  if (observation.timedOut) {
+    return {
+      outcome: "timeout",
+      explanation: `killed after ${observation.durationMs} ms without finishing`,
+      mismatches: [],
+    };
+  }
+  if (!expectation) {
+    return {
+      outcome: "unexpected-failure",
+      explanation: "the scenario states no expectation for this libc and version",
+      mismatches: [],
+    };
+  }
+  const mismatches = compare(expectation, observation);
+  const succeeded = observation.exitCode === 0 && observation.signal === null;
+  if (mismatches.length === 0) {
+    const outcome: Outcome =
+      expectation.result === "failure"
+        ? "expected-failure"
+        : role === "fix"
+          ? "fix-verified"
+          : "as-expected";
+    return { outcome, explanation: expectation.because, mismatches };
+  }
+  return {
+    outcome: succeeded && expectation.result === "failure" ? "unexpected-pass" : "unexpected-failure",
+    explanation: `predicted: ${expectation.because} Observed otherwise: ${mismatches.join("; ")}`,
+    mismatches,
+  };
+}
+
+function compare(expectation: Expectation, observed: Extract<Observation, { kind: "ran" }>): string[] {
+  const mismatches: string[] = [];
+  const status = describeStatus(observed.exitCode, observed.signal);
+  const succeeded = observed.exitCode === 0 && observed.signal === null;
+  if (expectation.result === "success" && !succeeded) {
+    mismatches.push(`wanted success, got ${status}`);
+  }
+  if (expectation.result === "failure" && succeeded) {
+    mismatches.push("wanted a failure, got exit 0");
+  }
+  if (expectation.exitCode !== undefined && observed.exitCode !== expectation.exitCode) {
+    const wanted = `wanted exit ${expectation.exitCode}, got ${status}`;
+    if (!mismatches.some((m) => m.endsWith(status))) mismatches.push(wanted);
+  }
+  if (expectation.signal !== undefined && observed.signal !== expectation.signal) {
+    mismatches.push(`wanted ${expectation.signal}, got ${status}`);
+  }
+  for (const [stream, patterns] of [
+    ["stdout", expectation.stdout],
+    ["stderr", expectation.stderr],
+  ] as const) {
+    for (const pattern of patterns ?? []) {
+      if (!new RegExp(pattern, "m").test(observed[stream])) {
+        mismatches.push(`wanted ${stream} to match /${pattern}/, got ${quote(observed[stream])}`);
+      }
+    }
+  }
+  for (const [key, wanted] of Object.entries(expectation.measurements ?? {})) {
+    const got = observed.measurements[key];
+    const problem = checkMeasurement(wanted, got);
+    if (problem) mismatches.push(`${key}: wanted ${problem}, got ${got === undefined ? "nothing" : got}`);
+  }
+  return mismatches;
+}
+
+/** Returns what was wanted when the value does not fit, or null when it does. */
+export function checkMeasurement(wanted: MeasurementExpectation, got: string | undefined): string | null {
+  if (typeof wanted === "string") return got === wanted ? null : wanted;
+  if ("pattern" in wanted) {
+    return got !== undefined && new RegExp(wanted.pattern).test(got) ? null : `/${wanted.pattern}/`;
+  }
+  const value = got === undefined ? Number.NaN : Number(got);
+  const low = wanted.min ?? Number.NEGATIVE_INFINITY;
+  const high = wanted.max ?? Number.POSITIVE_INFINITY;
+  if (Number.isFinite(value) && value >= low && value <= high) return null;
+  return `a number in [${wanted.min ?? "-∞"}, ${wanted.max ?? "∞"}]`;
+}
+
+export function describeStatus(exitCode: number | null, signal: string | null): string {
+  return signal !== null ? `killed by ${signal}` : `exit ${exitCode}`;
+}
+
+function quote(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === "") return "nothing";
+  const short = trimmed.length > 120 ? `${trimmed.slice(0, 117)}...` : trimmed;
+  return JSON.stringify(short);
+}

@@ -1,0 +1,111 @@
+import { Chalk, type ChalkInstance } from "chalk";
+import { OUTCOME_INFO, type Outcome } from "../classify/outcomes.js";
+import type { CaseResult, RunResult, ScenarioResult } from "../run-result.js";
+import { box } from "./box.js";
+
+export interface ConsoleOptions {
+  /** Colour on or off; the CLI decides from NO_COLOR, FORCE_COLOR and whether stdout is a TTY. */
+  color: boolean;
+  /** Total width of the boxes in columns. */
+  width: number;
+}
+
+const MAX_OUTPUT_LINES = 12;
+
+/** The lab printout: a title box, a box per scenario, a summary box. A view of one RunResult. */
+export function renderConsole(result: RunResult, options: ConsoleOptions): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const width = Math.max(60, options.width);
+  return [
+    renderTitle(result, c, width),
+    ...result.scenarios.map((scenario) => renderScenario(scenario, c, width)),
+    renderSummary(result, c, width),
+  ].join("\n");
+}
+
+function renderTitle(result: RunResult, c: ChalkInstance, width: number): string {
+  const lines = [
+    c.bold(`musl-lab ${result.tool.version}: how programs behave on glibc and on musl`),
+    `started ${result.startedAt} · images: ${result.images} · ${(result.durationMs / 1000).toFixed(1)} s`,
+    "",
+    "Environments (as detected inside each container):",
+    ...result.environments.map(
+      (e) =>
+        `  ${c.bold(e.id.padEnd(12))} ${e.libc.family} ${e.libc.version} · ${e.distro} · ` +
+        `${e.imageMode} image ${e.imageTag} · kernel ${e.kernel}`,
+    ),
+  ];
+  if (result.setup.length > 0) lines.push("", "Set-up done for this run:", ...result.setup.map((s) => `  ${s}`));
+  return box(null, lines, width);
+}
+
+function renderScenario(scenario: ScenarioResult, c: ChalkInstance, width: number): string {
+  const lines: string[] = [c.dim(scenario.description), ""];
+  for (const result of scenario.cases) {
+    lines.push(...renderCase(result, c), "");
+  }
+  lines.push(c.dim(`Sources: ${scenario.sources.join(" · ")}`));
+  return box(`${scenario.id}: ${scenario.title}`.slice(0, width - 8), lines, width);
+}
+
+export function renderCase(result: CaseResult, c: ChalkInstance): string[] {
+  const info = OUTCOME_INFO[result.outcome];
+  const paint = c[info.color];
+  const lines = [
+    `${paint(info.glyph)} ${c.bold(result.id)} on ${c.bold(result.environment)}: ${result.title}  ${paint(`[${info.label}]`)}`,
+  ];
+  const detail = (text: string) => lines.push(`    ${text}`);
+  if (result.build) {
+    detail(`built in ${result.build.builtIn}: ${result.build.command}`);
+    if (result.build.elf) detail(`binary: ${result.build.elf}`);
+  }
+  if (result.outcome === "build-error" && result.build) {
+    detail("compiler said:");
+    lines.push(...excerpt(result.build.output).map((l) => `    │ ${l}`));
+  }
+  if (result.command) {
+    detail(`$ ${result.command}`);
+    const output = [result.stdout, result.stderr].map((s) => s.trimEnd()).filter(Boolean).join("\n");
+    lines.push(...excerpt(output).map((l) => `    │ ${l}`));
+    const status = result.signal ? `killed by ${result.signal}` : `exit ${result.exitCode}`;
+    detail(c.dim(`${status} · ${result.durationMs} ms`));
+  }
+  detail(`${result.outcome === "skipped" ? "why skipped" : "why"}: ${result.explanation}`);
+  if (result.note) detail(`note: ${result.note}`);
+  return lines;
+}
+
+function excerpt(text: string): string[] {
+  if (text === "") return [];
+  const lines = text.split("\n");
+  if (lines.length <= MAX_OUTPUT_LINES) return lines;
+  return [...lines.slice(0, MAX_OUTPUT_LINES), `… ${lines.length - MAX_OUTPUT_LINES} more lines in the JSON report`];
+}
+
+function renderSummary(result: RunResult, c: ChalkInstance, width: number): string {
+  const s = result.summary;
+  const unexpected: Outcome[] = ["unexpected-pass", "unexpected-failure", "build-error", "timeout", "infra-error"];
+  const unexpectedCount = unexpected.reduce((n, o) => n + s[o], 0);
+  const lines = [
+    `cases run                       ${s.total - s.skipped}`,
+    `as expected                     ${s["as-expected"]}`,
+    `expected failures demonstrated  ${s["expected-failure"]}`,
+    `fixes verified                  ${s["fix-verified"]}`,
+    `unexpected results              ${unexpectedCount === 0 ? c.green("0") : c.red(String(unexpectedCount))}`,
+    `skipped                         ${s.skipped}`,
+  ];
+  for (const outcome of unexpected) {
+    if (s[outcome] > 0) lines.push(`  ${OUTCOME_INFO[outcome].summary.padEnd(30)}${s[outcome]}`);
+  }
+  const surprises = result.scenarios.flatMap((sc) =>
+    sc.cases.filter((r) => unexpected.includes(r.outcome)).map((r) => `${sc.id}/${r.id} on ${r.environment}`),
+  );
+  if (surprises.length > 0) lines.push("", c.red("Look at:"), ...surprises.map((l) => `  ${l}`));
+  lines.push(
+    "",
+    result.exitStatus === 0
+      ? c.green("Everything behaved as the scenarios predict (exit status 0).")
+      : c.red(`Unexpected results: exit status ${result.exitStatus}.`),
+  );
+  return box("summary", lines, width);
+}

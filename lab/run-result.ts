@@ -1,0 +1,68 @@
+import type { Outcome } from "./classify/outcomes.js";
+import type { CaseRole, Expectation } from "./scenarios/schema.js";
+import type { DetectedEnvironment } from "./runtime/detect.js";
+import type { ImagesOption } from "./runtime/images.js";
+
+/** Bump when a field changes meaning or disappears; adding a field does not need it. */
+export const SCHEMA_VERSION = 1;
+
+export interface BuildRecord {
+  /** Environment whose container compiled the probe. */
+  builtIn: string;
+  command: string;
+  exitCode: number;
+  output: string;
+  durationMs: number;
+  /** The lab's ELF reader on the result, one line (interpreter, needs, GLIBC version). */
+  elf: string | null;
+}
+
+/** One case in one environment: everything observed, what was predicted, and the verdict. */
+export interface CaseResult {
+  scenario: string;
+  id: string;
+  title: string;
+  role: CaseRole;
+  /** Where it ran (or would have run, when skipped). */
+  environment: string;
+  /** Where the binary was compiled, or null when it never was. */
+  builtIn: string | null;
+  build: BuildRecord | null;
+  command: string | null;
+  exitCode: number | null;
+  signal: string | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  measurements: Record<string, string>;
+  expected: Expectation | null;
+  outcome: Outcome;
+  explanation: string;
+  mismatches: string[];
+  note: string | null;
+}
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  description: string;
+  sources: string[];
+  cases: CaseResult[];
+}
+
+export type SummaryCounts = Record<Outcome, number> & { total: number };
+
+export interface RunResult {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: "musl-lab"; version: string };
+  startedAt: string;
+  durationMs: number;
+  images: ImagesOption;
+  /** Host-side actions taken before the run (installed docker.io, started dockerd, built images). */
+  setup: string[];
+  environments: DetectedEnvironment[];
+  scenarios: ScenarioResult[];
+  summary: SummaryCounts;
+  /** The process exit status this result implies (see exitStatusFor). */
+  exitStatus: 0 | 1 | 2;
+}

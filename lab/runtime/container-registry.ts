@@ -1,0 +1,82 @@
+import { hostname } from "node:os";
+import type Dockerode from "dockerode";
+import type { Log } from "./docker-engine.js";
+
+/** Every container the lab starts carries these, so leftovers can be found after a crash. */
+export const LABEL_LAB = "musl-lab";
+export const LABEL_RUN = "musl-lab.run";
+export const LABEL_OWNER_PID = "musl-lab.owner-pid";
+export const LABEL_OWNER_HOST = "musl-lab.owner-host";
+export const LABEL_ENVIRONMENT = "musl-lab.environment";
+
+export const RUN_ID = `${new Date().toISOString().replace(/[-:.]/g, "").slice(0, 15)}-${process.pid}`;
+
+export function containerLabels(environmentId: string): Record<string, string> {
+  return {
+    [LABEL_LAB]: "true",
+    [LABEL_RUN]: RUN_ID,
+    [LABEL_OWNER_PID]: String(process.pid),
+    [LABEL_OWNER_HOST]: hostname(),
+    [LABEL_ENVIRONMENT]: environmentId,
+  };
+}
+
+/**
+ * Ryuk is disabled (it is an image we cannot pull), so the lab itself tracks what it started and
+ * removes it on every way out: normal end, error, SIGINT and SIGTERM.
+ */
+const live = new Map<string, () => Promise<void>>();
+
+export function trackContainer(id: string, remove: () => Promise<void>): void {
+  live.set(id, remove);
+}
+
+export function untrackContainer(id: string): void {
+  live.delete(id);
+}
+
+export function liveContainerCount(): number {
+  return live.size;
+}
+
+/** Removes every container this process still owns; never throws (it runs on the way out). */
+export async function removeAllContainers(): Promise<void> {
+  const removals = [...live.entries()].map(async ([id, remove]) => {
+    live.delete(id);
+    await remove().catch(() => undefined);
+  });
+  await Promise.all(removals);
+}
+
+/**
+ * Containers of an earlier run that died without cleaning up (kill -9, a power cut): labelled as
+ * ours, from this host, and owned by a process that no longer exists. Runs of other live processes
+ * are left alone, so two labs can run side by side.
+ */
+export async function removeLeftoverContainers(docker: Dockerode, log: Log): Promise<number> {
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [`${LABEL_LAB}=true`, `${LABEL_OWNER_HOST}=${hostname()}`] },
+  });
+  const orphans = containers.filter((c) => !isAlive(Number(c.Labels[LABEL_OWNER_PID])));
+  await Promise.all(
+    orphans.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)),
+  );
+  if (orphans.length > 0) {
+    const runs = [...new Set(orphans.map((c) => c.Labels[LABEL_RUN]))].join(", ");
+    log(`cleanup: removed ${orphans.length} leftover container(s) of crashed run(s) ${runs}`);
+  }
+  return orphans.length;
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -1,0 +1,255 @@
+import { createHash } from "node:crypto";
+import { createReadStream, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { execa } from "execa";
+import type Dockerode from "dockerode";
+import { ENVIRONMENTS } from "../environments/index.js";
+import {
+  isUnavailable,
+  type Environment,
+  type ImageMode,
+  type OfflineRecipe,
+  type Recipe,
+  type RegistryRecipe,
+} from "../environments/schema.js";
+import { InfrastructureError } from "../errors.js";
+import { ensureHostCommands, seconds, tail, type Log } from "./docker-engine.js";
+import { DOCKER_DIR, labCacheDir } from "./paths.js";
+
+export type ImagesOption = "auto" | ImageMode;
+
+/** Bump when the way images are made changes in a way the recipe files do not show. */
+const RECIPE_FORMAT = 1;
+const IMAGE_REPOSITORY_PREFIX = "musl-lab/";
+/** Imported rootfs images have no config at all; exec needs a PATH to find `sh`. */
+const IMPORT_CHANGES = ["ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"];
+const BUILD_LOG_TAIL_LINES = 30;
+
+export interface ResolvedImage {
+  readonly environment: Environment;
+  readonly mode: ImageMode;
+  readonly recipe: Recipe;
+  /** `musl-lab/<env>:<mode>-<hash of the recipe>`: a changed recipe is a new tag, never a stale hit. */
+  readonly tag: string;
+  readonly recipeHash: string;
+}
+
+export interface UnavailableImage {
+  readonly environment: Environment;
+  readonly mode: ImageMode;
+  readonly unavailable: string;
+}
+
+export type ImageResolution = ResolvedImage | UnavailableImage;
+
+export function isResolved(resolution: ImageResolution): resolution is ResolvedImage {
+  return "tag" in resolution;
+}
+
+/**
+ * Picks the recipe for an environment. `auto` prefers the registry recipe when every base image it
+ * needs is already present locally (so nothing is pulled), and otherwise builds offline.
+ */
+export async function resolveImage(
+  environment: Environment,
+  option: ImagesOption,
+  hasLocalImage: (name: string) => Promise<boolean>,
+): Promise<ImageResolution> {
+  let mode: ImageMode;
+  if (option === "auto") {
+    const registry = environment.recipes.registry;
+    const present =
+      !isUnavailable(registry) &&
+      (await Promise.all(registry.baseImages.map(hasLocalImage))).every(Boolean);
+    mode = present ? "registry" : "offline";
+  } else {
+    mode = option;
+  }
+  const recipe = environment.recipes[mode];
+  if (isUnavailable(recipe)) return { environment, mode, unavailable: recipe.unavailable };
+  const recipeHash = hashRecipe(environment, mode, recipe);
+  return {
+    environment,
+    mode,
+    recipe,
+    recipeHash,
+    tag: `${IMAGE_REPOSITORY_PREFIX}${environment.id}:${mode}-${recipeHash.slice(0, 12)}`,
+  };
+}
+
+/** The environment a probe for `image` is compiled in: itself, or its builder in the same mode. */
+export function builderFor(image: ResolvedImage): { environment: Environment; mode: ImageMode } {
+  const compile = image.recipe.compile;
+  if (compile.in === "self") return { environment: image.environment, mode: image.mode };
+  const builder = ENVIRONMENTS.get(compile.builder);
+  if (!builder) throw new InfrastructureError(`unknown builder environment "${compile.builder}"`);
+  return { environment: builder, mode: image.mode };
+}
+
+export function hashRecipe(environment: Environment, mode: ImageMode, recipe: Recipe): string {
+  const hash = createHash("sha256");
+  hash.update(JSON.stringify({ RECIPE_FORMAT, id: environment.id, mode, recipe }));
+  for (const file of recipeFiles(recipe)) hash.update(readFileSync(join(DOCKER_DIR, file)));
+  return hash.digest("hex");
+}
+
+function recipeFiles(recipe: Recipe): string[] {
+  return "dockerfile" in recipe
+    ? [recipe.dockerfile]
+    : [`offline/${recipe.rootfs}.sh`];
+}
+
+/** Builds the image unless a tag with the same recipe hash exists; says what it does, per stage. */
+export async function ensureImage(
+  docker: Dockerode,
+  image: ResolvedImage,
+  log: Log,
+): Promise<{ built: boolean; imageId: string }> {
+  const existing = await inspectImage(docker, image.tag);
+  if (existing) return { built: false, imageId: existing };
+  const started = Date.now();
+  log(`image ${image.environment.id}: building ${image.tag} (${image.mode} recipe)`);
+  if ("dockerfile" in image.recipe) {
+    await buildFromDockerfile(docker, image, image.recipe, log);
+  } else {
+    await buildFromRootfs(docker, image, image.recipe, log);
+  }
+  const imageId = await inspectImage(docker, image.tag);
+  if (!imageId) throw new InfrastructureError(`image ${image.tag} is missing right after its build`);
+  log(`image ${image.environment.id}: ready in ${seconds(started)}`);
+  return { built: true, imageId };
+}
+
+async function inspectImage(docker: Dockerode, tag: string): Promise<string | null> {
+  try {
+    const info = await docker.getImage(tag).inspect();
+    return info.Id;
+  } catch {
+    return null;
+  }
+}
+
+async function buildFromDockerfile(
+  docker: Dockerode,
+  image: ResolvedImage,
+  recipe: RegistryRecipe,
+  log: Log,
+): Promise<void> {
+  const contextDir = join(DOCKER_DIR, "registry");
+  const dockerfile = recipe.dockerfile.replace(/^registry\//, "");
+  const stream = await docker.buildImage(
+    { context: contextDir, src: [dockerfile] },
+    { t: image.tag, dockerfile, labels: { "musl-lab.recipe-hash": image.recipeHash }, rm: true },
+  );
+  const output: string[] = [];
+  const stages = stageLog(image, log);
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (error: Error | null, events: { error?: string }[]) => {
+        const failed = error?.message ?? events.find((e) => e.error)?.error;
+        if (failed) {
+          reject(
+            new InfrastructureError(
+              `building ${image.tag} from docker/${recipe.dockerfile} failed: ${failed.trim()}`,
+              tail(output.join(""), BUILD_LOG_TAIL_LINES),
+            ),
+          );
+        } else {
+          stages.finish();
+          resolve();
+        }
+      },
+      (event: { stream?: string }) => {
+        if (!event.stream) return;
+        output.push(event.stream);
+        const step = /^Step (\d+\/\d+) : (.*)/.exec(event.stream.trim());
+        if (step) stages.start(`step ${step[1]} ${truncate(step[2] ?? "", 70)}`);
+      },
+    );
+  });
+}
+
+async function buildFromRootfs(
+  docker: Dockerode,
+  image: ResolvedImage,
+  recipe: OfflineRecipe,
+  log: Log,
+): Promise<void> {
+  if (recipe.rootfs === "glibc-rootfs") {
+    await ensureHostCommands([{ command: "debootstrap", debianPackage: "debootstrap" }], log);
+  }
+  const cacheDir = labCacheDir();
+  const workDir = join(cacheDir, "rootfs");
+  mkdirSync(workDir, { recursive: true });
+  // The pid keeps two concurrent lab runs from writing the same tarball.
+  const tarball = join(workDir, `${image.environment.id}-${image.recipeHash.slice(0, 12)}-${process.pid}.tar`);
+  const script = join(DOCKER_DIR, "offline", `${recipe.rootfs}.sh`);
+  const subprocess = execa("bash", [script, recipe.suite, tarball, cacheDir], { reject: false });
+  const stderr: string[] = [];
+  subprocess.stderr?.on("data", (chunk: Buffer) => {
+    stderr.push(chunk.toString());
+    if (stderr.length > 2_000) stderr.splice(0, 1_000);
+  });
+  const stages = stageLog(image, log);
+  for await (const line of subprocess.iterable({ from: "stdout" })) {
+    const match = /^stage: (.*)/.exec(String(line));
+    if (match) stages.start(match[1] ?? "");
+  }
+  const result = await subprocess;
+  if (result.exitCode !== 0) {
+    rmSync(tarball, { force: true });
+    throw new InfrastructureError(
+      `building ${image.tag}: docker/offline/${recipe.rootfs}.sh ${recipe.suite} failed with exit code ${result.exitCode}` +
+        (stages.current ? ` during "${stages.current}"` : ""),
+      tail(stderr.join(""), BUILD_LOG_TAIL_LINES),
+    );
+  }
+  stages.finish();
+  const importStarted = Date.now();
+  try {
+    const [repo, tag] = image.tag.split(":") as [string, string];
+    const stream = await docker.importImage(createReadStream(tarball), {
+      repo,
+      tag,
+      changes: [...IMPORT_CHANGES, `LABEL musl-lab.recipe-hash=${image.recipeHash}`],
+    });
+    await new Promise<void>((resolve, reject) =>
+      docker.modem.followProgress(stream, (error: Error | null, events: { error?: string }[]) => {
+        const failed = error?.message ?? events.find((e) => e.error)?.error;
+        if (failed) reject(new InfrastructureError(`importing ${image.tag} failed: ${failed}`));
+        else resolve();
+      }),
+    );
+  } finally {
+    // The package cache stays (a rebuild then downloads nothing); the tarball is re-made from it.
+    rmSync(tarball, { force: true });
+  }
+  log(`image ${image.environment.id}: import into Docker (${seconds(importStarted)})`);
+}
+
+/**
+ * One progress line per finished stage with its elapsed time, so a long build is never a silent
+ * minute and the slow stage is visible.
+ */
+function stageLog(image: ResolvedImage, log: Log) {
+  let stage: { name: string; started: number } | null = null;
+  return {
+    get current(): string | null {
+      return stage?.name ?? null;
+    },
+    start(name: string) {
+      this.finish();
+      log(`image ${image.environment.id}: ${name} …`);
+      stage = { name, started: Date.now() };
+    },
+    finish() {
+      if (stage) log(`image ${image.environment.id}: ${stage.name} done (${seconds(stage.started)})`);
+      stage = null;
+    },
+  };
+}
+
+function truncate(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}

@@ -1,0 +1,170 @@
+import type { Readable } from "node:stream";
+import { GenericContainer, type StartedTestContainer } from "testcontainers";
+import type { Environment, ImageMode } from "../environments/schema.js";
+import { InfrastructureError } from "../errors.js";
+import { containerLabels, trackContainer, untrackContainer } from "./container-registry.js";
+import { decodeExitStatus, type SignalName } from "./signals.js";
+import { readSingleFileFromTar } from "./tar.js";
+
+/** busybox `sleep` has no `infinity`; the container is removed long before this runs out. */
+const KEEP_ALIVE_SECONDS = 86_400;
+const DEFAULT_RUN_TIMEOUT_MS = 10_000;
+/** Beyond the in-container timeout, how long the harness waits before calling the engine stuck. */
+const EXEC_GRACE_MS = 15_000;
+export const WORK_DIR = "/lab";
+
+export interface ProbeRun {
+  /** The shell command exactly as the environment's `sh -c` ran it. */
+  command: string;
+  exitCode: number | null;
+  /** Set when the process died of a signal (decoded from the shell's 128+N status). */
+  signal: SignalName | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+}
+
+/**
+ * One long-lived container per environment per run: every compile and probe run of that
+ * environment is an exec in it, which costs ~50 ms instead of a ~200 ms container start.
+ */
+export class EnvironmentSession {
+  private constructor(
+    readonly environment: Environment,
+    readonly mode: ImageMode,
+    readonly imageTag: string,
+    private readonly container: StartedTestContainer,
+  ) {}
+
+  static async start(environment: Environment, mode: ImageMode, imageTag: string) {
+    const started = await new GenericContainer(imageTag)
+      .withCommand(["sleep", String(KEEP_ALIVE_SECONDS)])
+      .withNetworkMode("none")
+      .withLabels(containerLabels(environment.id))
+      .start()
+      .catch((error: unknown) => {
+        throw new InfrastructureError(
+          `could not start a container for environment "${environment.id}" from ${imageTag}: ${firstLine(error)}`,
+        );
+      });
+    trackContainer(started.getId(), () => started.stop({ timeout: 0 }).then(() => undefined));
+    const session = new EnvironmentSession(environment, mode, imageTag, started);
+    await session.exec(["mkdir", "-p", `${WORK_DIR}/src`, `${WORK_DIR}/out`, `${WORK_DIR}/bin`]);
+    return session;
+  }
+
+  get containerId(): string {
+    return this.container.getId();
+  }
+
+  /** Runs argv directly (no shell); for the harness's own plumbing, not for probes. */
+  async exec(argv: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+    try {
+      return await this.container.exec(argv);
+    } catch (error) {
+      throw new InfrastructureError(
+        `exec in environment "${this.environment.id}" failed: ${firstLine(error)}`,
+      );
+    }
+  }
+
+  /**
+   * Runs a command through the environment's own `sh -c`, as a user would, so the symptom is the
+   * real one (`sh: 1: ./hello: not found`, exit 127) and not the OCI runtime's message. The
+   * in-container `timeout -s KILL` ends a runaway probe; the harness keeps its own deadline too,
+   * in case the engine itself stops answering.
+   */
+  async run(command: string, options: RunOptions = {}): Promise<ProbeRun> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
+    const timeoutSeconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+    // `ulimit -c 0`: a crash is expected here, and the host's core_pattern is not ours to trigger.
+    const wrapper = 'ulimit -c 0; exec timeout -s KILL "$0" sh -c "$1"';
+    const argv = ["sh", "-c", wrapper, String(timeoutSeconds), command];
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new InfrastructureError(
+              `environment "${this.environment.id}" did not return from \`${command}\` within ${(timeoutMs + EXEC_GRACE_MS) / 1000} s`,
+            ),
+          ),
+        timeoutMs + EXEC_GRACE_MS,
+      );
+    });
+    try {
+      const result = await Promise.race([this.exec(argv), deadline]);
+      const durationMs = Math.round(performance.now() - started);
+      const status = decodeExitStatus(result.exitCode);
+      // `timeout -s KILL` leaves the status of a SIGKILLed child; only the clock tells a timeout
+      // from an OOM kill or a probe that killed itself.
+      const timedOut = status.signal === "SIGKILL" && durationMs >= timeoutSeconds * 1000 - 100;
+      return {
+        command,
+        exitCode: status.exitCode,
+        signal: status.signal,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        durationMs,
+        timedOut,
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async putFiles(files: { path: string; content: string | Buffer; mode?: number }[]): Promise<void> {
+    try {
+      await this.container.copyContentToContainer(
+        files.map((f) => ({ content: f.content, target: f.path, mode: f.mode ?? 0o644 })),
+      );
+    } catch (error) {
+      throw new InfrastructureError(
+        `copying files into environment "${this.environment.id}" failed: ${firstLine(error)}`,
+      );
+    }
+  }
+
+  /** Streams a file to another session's folder through the engine, never through the host disk. */
+  async copyFileTo(target: EnvironmentSession, path: string, targetDir: string): Promise<void> {
+    try {
+      const archive = await this.container.copyArchiveFromContainer(path);
+      await target.container.copyArchiveToContainer(archive as Readable, targetDir);
+    } catch (error) {
+      throw new InfrastructureError(
+        `copying ${path} from "${this.environment.id}" to "${target.environment.id}" failed: ${firstLine(error)}`,
+      );
+    }
+  }
+
+  async readFile(path: string): Promise<Buffer> {
+    try {
+      const archive = await this.container.copyArchiveFromContainer(path);
+      const chunks: Buffer[] = [];
+      for await (const chunk of archive as AsyncIterable<Buffer>) chunks.push(chunk);
+      return readSingleFileFromTar(Buffer.concat(chunks));
+    } catch (error) {
+      throw new InfrastructureError(
+        `reading ${path} from environment "${this.environment.id}" failed: ${firstLine(error)}`,
+      );
+    }
+  }
+
+  async stop(): Promise<void> {
+    const id = this.container.getId();
+    untrackContainer(id);
+    // timeout 0: `sleep` as PID 1 ignores SIGTERM, and waiting 10 s for nothing helps no one.
+    await this.container.stop({ timeout: 0 }).catch(() => undefined);
+  }
+}
+
+function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0] ?? message;
+}

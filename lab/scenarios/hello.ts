@@ -1,0 +1,166 @@
+import type { z } from "zod";
+import type { ScenarioSchema } from "./schema.js";
+
+const GLIBC_LOADER = "/lib64/ld-linux-x86-64.so.2";
+const MUSL_LOADER = "/lib/ld-musl-x86_64.so.1";
+/** dash says `sh: 1: /lab/bin/x: not found`, busybox ash `sh: /lab/bin/x: not found`. */
+const SHELL_NOT_FOUND = ": not found$";
+
+export const hello = {
+  id: "hello",
+  title: "Binary compatibility: works on Ubuntu, `not found` on Alpine",
+  summary: "a glibc binary on musl (and back): the failure, its diagnosis and four fixes",
+  description:
+    "A dynamically linked program names its loader (PT_INTERP) and its libraries (DT_NEEDED) " +
+    "inside the binary. A glibc build asks for /lib64/ld-linux-x86-64.so.2 and libc.so.6; a musl " +
+    "system has neither, so execve fails with ENOENT and the shell reports the program itself as " +
+    "`not found`. The fixes: link statically, rebuild against musl, or add a compatibility layer " +
+    "(gcompat). The reverse holds too: a musl binary needs musl's loader.",
+  sources: [
+    "System V ABI, AMD64 supplement, 'Program Interpreter' (PT_INTERP)",
+    "musl FAQ, 'Can I run glibc binaries on musl?': https://wiki.musl-libc.org/faq.html",
+    "gcompat: https://git.adelielinux.org/adelie/gcompat",
+    "glibc manual, 'Name Service Switch' (static binaries still load NSS modules at run time)",
+  ],
+  cases: [
+    {
+      id: "glibc-on-glibc",
+      title: "glibc-built dynamic binary on glibc",
+      role: "baseline",
+      build: { probe: "hello.c", for: "glibc", link: "dynamic" },
+      check: { kind: "run", on: "glibc" },
+      expect: [
+        {
+          result: "success",
+          exitCode: 0,
+          stdout: ["^built_for=glibc$", "^confstr_libc=glibc \\d"],
+          because: "The loader and libc.so.6 it names are where the binary expects them.",
+        },
+      ],
+    },
+    {
+      id: "glibc-binary-on-musl",
+      title: "The same glibc binary copied into musl",
+      role: "demonstration",
+      build: { probe: "hello.c", for: "glibc", link: "dynamic" },
+      check: { kind: "run", on: "musl" },
+      expect: [
+        {
+          result: "failure",
+          exitCode: 127,
+          stderr: [SHELL_NOT_FOUND],
+          because:
+            `The binary's PT_INTERP names ${GLIBC_LOADER}, which does not exist on musl; execve ` +
+            "fails with ENOENT and the shell reports the program as `not found`, exit 127, although " +
+            "the file is right there.",
+        },
+      ],
+    },
+    {
+      id: "diagnose-glibc-binary",
+      title: "Diagnosis: what the glibc binary asks for (the lab's ELF reader)",
+      role: "diagnosis",
+      build: { probe: "hello.c", for: "glibc", link: "dynamic" },
+      check: { kind: "elf" },
+      expect: [
+        {
+          result: "success",
+          measurements: {
+            linkage: "dynamic",
+            interpreter: GLIBC_LOADER,
+            needed: "libc.so.6",
+            highest_glibc: { pattern: "^GLIBC_2\\.\\d+$" },
+          },
+          because:
+            "PT_INTERP and DT_NEEDED name glibc's loader and libc.so.6; the GLIBC_x.y symbol " +
+            "versions say how new a glibc must be. `readelf -l` and `readelf -d` show the same.",
+        },
+      ],
+    },
+    {
+      id: "static-glibc-on-musl",
+      title: "Fix: a static glibc build, run on musl",
+      role: "fix",
+      build: { probe: "hello.c", for: "glibc", link: "static" },
+      check: { kind: "run", on: "musl" },
+      expect: [
+        {
+          result: "success",
+          exitCode: 0,
+          stdout: ["^built_for=glibc$", "^hello=ok$"],
+          because: "A static binary has no PT_INTERP: the kernel starts it directly, libc included.",
+        },
+      ],
+      note:
+        "Static glibc is not a full fix: getpwnam, getaddrinfo and locales go through NSS and " +
+        "locale files that glibc loads at run time from the glibc system it was built on " +
+        "(see getpwnam_root in the output).",
+    },
+    {
+      id: "rebuilt-for-musl",
+      title: "Fix: rebuilt against musl, run on musl",
+      role: "fix",
+      build: { probe: "hello.c", for: "musl", link: "dynamic" },
+      check: { kind: "run", on: "musl" },
+      expect: [
+        {
+          result: "success",
+          exitCode: 0,
+          stdout: ["^built_for=musl$", "^confstr_libc=unavailable$"],
+          because: `Built by musl's toolchain, the binary asks for ${MUSL_LOADER}, which is there.`,
+        },
+      ],
+    },
+    {
+      id: "gcompat-on-musl",
+      title: "Fix: the glibc binary on Alpine with gcompat",
+      role: "fix",
+      build: { probe: "hello.c", for: "glibc", link: "dynamic" },
+      check: { kind: "run", on: "musl", feature: "gcompat" },
+      expect: [
+        {
+          result: "success",
+          exitCode: 0,
+          stdout: ["^built_for=glibc$", "^hello=ok$"],
+          because:
+            `gcompat installs ${GLIBC_LOADER} and a libc.so.6 that forwards to musl, so the ` +
+            "unchanged glibc binary starts. It covers common symbols, not all of glibc.",
+        },
+      ],
+    },
+    {
+      id: "musl-binary-on-glibc",
+      title: "The reverse: a musl dynamic binary on glibc",
+      role: "demonstration",
+      build: { probe: "hello.c", for: "musl", link: "dynamic" },
+      check: { kind: "run", on: "glibc" },
+      expect: [
+        {
+          result: "failure",
+          exitCode: 127,
+          stderr: [SHELL_NOT_FOUND],
+          because:
+            `A musl binary's PT_INTERP is ${MUSL_LOADER}; a glibc system without musl installed ` +
+            "has no such file, so it fails exactly like the glibc binary on Alpine.",
+        },
+      ],
+    },
+    {
+      id: "static-musl-on-glibc",
+      title: "Fix: a static musl binary on glibc",
+      role: "fix",
+      build: { probe: "hello.c", for: "musl", link: "static" },
+      check: { kind: "run", on: "glibc" },
+      expect: [
+        {
+          result: "success",
+          exitCode: 0,
+          stdout: ["^built_for=musl$", "^hello=ok$"],
+          because:
+            "Static musl binaries are self-contained and small, the usual way to ship one binary " +
+            "for every Linux; musl needs nothing at run time to read /etc/passwd.",
+        },
+      ],
+    },
+  ],
+} satisfies z.input<typeof ScenarioSchema>;

@@ -1,0 +1,69 @@
+/**
+ * CLI entry: argv -> lab -> reporters -> exit status. Nothing else lives here.
+ */
+import { join } from "node:path";
+import { HELP, parseCliArgs } from "./lab/cli/args.js";
+import { isLabError, type LabError } from "./lab/errors.js";
+import { renderConsole } from "./lab/report/console.js";
+import { renderJson, writeJsonReport } from "./lab/report/json.js";
+import { runLab } from "./lab/run-lab.js";
+import { removeAllContainers } from "./lab/runtime/container-registry.js";
+import { REPO_ROOT } from "./lab/runtime/paths.js";
+import { loadScenarios } from "./lab/scenarios/index.js";
+
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
+async function main(argv: string[]): Promise<number> {
+  const scenarios = loadScenarios();
+  const options = parseCliArgs(argv, scenarios);
+  if (options.command === "help") {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (options.command === "list") {
+    for (const s of scenarios) process.stdout.write(`${s.id.padEnd(14)} ${s.summary}\n`);
+    return 0;
+  }
+
+  const controller = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`\n${signal}: removing this run's containers…\n`);
+      controller.abort(signal);
+      // The run may be inside a long exec; do not wait for it to notice.
+      void removeAllContainers().finally(() => process.exit(SIGNAL_EXIT[signal]));
+    });
+  }
+
+  const result = await runLab({
+    scenarios: options.scenarios,
+    environmentIds: options.environmentIds,
+    images: options.images,
+    log: (line) => process.stderr.write(`${line}\n`),
+    signal: controller.signal,
+  });
+  const written = writeJsonReport(result, options.outputDir ?? join(REPO_ROOT, "reports"));
+  if (options.json) {
+    process.stdout.write(renderJson(result));
+  } else {
+    const color = !process.env["NO_COLOR"] && (!!process.env["FORCE_COLOR"] || process.stdout.isTTY);
+    const width = Math.min(process.stdout.columns || 100, 120);
+    process.stdout.write(`${renderConsole(result, { color, width })}\n`);
+    process.stdout.write(`JSON report: ${written.report}\n`);
+  }
+  return result.exitStatus;
+}
+
+main(process.argv.slice(2)).then(
+  (status) => process.exit(status),
+  async (error: unknown) => {
+    await removeAllContainers();
+    if (isLabError(error)) {
+      const known = error as LabError & { details?: string };
+      process.stderr.write(`musl-lab: ${known.message}\n`);
+      if (known.details) process.stderr.write(`${known.details.replace(/^/gm, "  | ")}\n`);
+      process.exit(known.exitCode);
+    }
+    throw error;
+  },
+);
