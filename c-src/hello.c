@@ -15,9 +15,15 @@
  *   gnu_get_libc_version   glibc's own version call, only in glibc builds (gcompat answers it too)
  *   confstr_libc           confstr(_CS_GNU_LIBC_VERSION) at run time: glibc answers, musl fails
  *                          with EINVAL, so this tells the libc really running the code
- *   getpwnam_root          whether the user database works: glibc reaches /etc/passwd through
- *                          NSS modules it loads at run time, even from a static binary
+ *   getpwnam_root          whether the user database works. glibc reaches /etc/passwd through
+ *                          NSS; current glibc has the `files` and `dns` services built in, so a
+ *                          static glibc binary still finds root on a musl system
+ *   setlocale_en_us        setlocale(LC_ALL, "en_US.UTF-8"): glibc loads compiled locale data
+ *                          from the system it runs on (/usr/lib/locale), which a musl system does
+ *                          not have, so a static glibc binary there gets NULL; musl accepts any
+ *                          locale name (it has no locale data to miss)
  */
+#include <locale.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -42,6 +48,9 @@ int main(void) {
 
   struct passwd *root = getpwnam("root");
   fact("getpwnam_root", "%s", root != NULL ? "found" : "missing");
+
+  const char *locale = setlocale(LC_ALL, "en_US.UTF-8");
+  fact("setlocale_en_us", "%s", locale != NULL ? locale : "failed");
 
   fact("hello", "ok");
   return EXIT_SUCCESS;

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type Dockerode from "dockerode";
+import type { DockerClient as Dockerode } from "./docker-client.js";
 import type { Log } from "./docker-engine.js";
 
 /** Every container the lab starts carries these, so leftovers can be found after a crash. */

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import type Dockerode from "dockerode";
+import type { DockerClient as Dockerode } from "./docker-client.js";
 import { ENVIRONMENTS } from "../environments/index.js";
 import {
   isUnavailable,

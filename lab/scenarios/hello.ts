@@ -20,7 +20,7 @@ export const hello = {
     "System V ABI, AMD64 supplement, 'Program Interpreter' (PT_INTERP)",
     "musl FAQ, 'Can I run glibc binaries on musl?': https://wiki.musl-libc.org/faq.html",
     "gcompat: https://git.adelielinux.org/adelie/gcompat",
-    "glibc manual, 'Name Service Switch' (static binaries still load NSS modules at run time)",
+    "glibc manual, 'Name Service Switch'; Red Hat Developer, 'How we ensure statically linked applications stay that way' (2023): https://developers.redhat.com/articles/2023/08/31/how-we-ensure-statically-linked-applications-stay-way",
   ],
   cases: [
     {
@@ -34,6 +34,7 @@ export const hello = {
           result: "success",
           exitCode: 0,
           stdout: ["^built_for=glibc$", "^confstr_libc=glibc \\d"],
+          measurements: { setlocale_en_us: "en_US.UTF-8" },
           because: "The loader and libc.so.6 it names are where the binary expects them.",
         },
       ],
@@ -88,13 +89,18 @@ export const hello = {
           result: "success",
           exitCode: 0,
           stdout: ["^built_for=glibc$", "^hello=ok$"],
-          because: "A static binary has no PT_INTERP: the kernel starts it directly, libc included.",
+          measurements: { setlocale_en_us: "failed" },
+          because:
+            "A static binary has no PT_INTERP: the kernel starts it directly, libc included. " +
+            "But glibc still looks for its locale data on the running system, and musl has none: " +
+            'setlocale(LC_ALL, "en_US.UTF-8") fails here although it works on glibc.',
         },
       ],
       note:
-        "Static glibc is not a full fix: getpwnam, getaddrinfo and locales go through NSS and " +
-        "locale files that glibc loads at run time from the glibc system it was built on " +
-        "(see getpwnam_root in the output).",
+        "Static glibc is not a full fix. Locales (and iconv modules, and NSS services other " +
+        "than files and dns) are loaded at run time from the system the binary runs on. " +
+        "getpwnam_root=found shows the part that does work: current glibc has the files and dns " +
+        "NSS services built in.",
     },
     {
       id: "rebuilt-for-musl",
@@ -107,7 +113,10 @@ export const hello = {
           result: "success",
           exitCode: 0,
           stdout: ["^built_for=musl$", "^confstr_libc=unavailable$"],
-          because: `Built by musl's toolchain, the binary asks for ${MUSL_LOADER}, which is there.`,
+          measurements: { setlocale_en_us: "en_US.UTF-8" },
+          because:
+            `Built by musl's toolchain, the binary asks for ${MUSL_LOADER}, which is there. ` +
+            "(musl accepts any locale name in setlocale: it has no locale data that could be missing.)",
         },
       ],
     },

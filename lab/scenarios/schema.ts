@@ -105,6 +105,11 @@ export const ScenarioSchema = z.strictObject({
   description: z.string().min(1),
   /** Public sources the expectations rest on (URLs, commits, manual sections). */
   sources: z.array(z.string().min(1)).min(1),
+  /**
+   * True when cases measure time: then every run waits for the previous one, so no other probe
+   * competes for the two cores. Otherwise a few runs share the machine at once.
+   */
+  exclusiveRuns: z.boolean().default(false),
   cases: z.array(CaseSchema).min(1),
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;
