@@ -1,0 +1,65 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { InfrastructureError } from "../../../lab/errors.js";
+import { renderConsole } from "../../../lab/report/console.js";
+import { renderJson, writeJsonReport } from "../../../lab/report/json.js";
+import { SAMPLE_RESULT } from "../../fixtures/run-result.js";
+
+describe("console report", () => {
+  test("boxes, marks and explanations, colour off (snapshot)", async () => {
+    const text = renderConsole(SAMPLE_RESULT, { color: false, width: 100 });
+    expect(text).not.toMatch(/\u001b\[/);
+    await expect(text).toMatchFileSnapshot("__snapshots__/console-report.txt");
+  });
+
+  test("every line of a box has the same width", () => {
+    const lines = renderConsole(SAMPLE_RESULT, { color: false, width: 90 }).split("\n");
+    expect(new Set(lines.map((l) => [...l].length))).toEqual(new Set([90]));
+  });
+
+  test("colour on adds escapes but not a single visible character", () => {
+    const plain = renderConsole(SAMPLE_RESULT, { color: false, width: 100 });
+    const colored = renderConsole(SAMPLE_RESULT, { color: true, width: 100 });
+    expect(colored).toMatch(/\u001b\[/);
+    expect(colored.replace(/\u001b\[[0-9;]*m/g, "")).toBe(plain);
+  });
+});
+
+describe("JSON report", () => {
+  test("carries every field the README promises", () => {
+    const parsed = JSON.parse(renderJson(SAMPLE_RESULT));
+    expect(Object.keys(parsed)).toEqual(
+      expect.arrayContaining(["schemaVersion", "tool", "startedAt", "durationMs", "environments", "scenarios", "summary", "exitStatus"]),
+    );
+    const first = parsed.scenarios[0].cases[0];
+    for (const key of ["scenario", "id", "title", "environment", "builtIn", "command", "exitCode", "signal", "stdout", "stderr", "durationMs", "measurements", "expected", "outcome", "explanation"]) {
+      expect(first).toHaveProperty(key);
+    }
+  });
+
+  test("writes <start time>.json and latest.json, with no temporary file left", () => {
+    const dir = mkdtempSync(join(tmpdir(), "musl-lab-report-"));
+    const written = writeJsonReport(SAMPLE_RESULT, dir);
+    expect(readdirSync(dir).sort()).toEqual(["2026-11-23T12-00-00.000Z.json", "latest.json"]);
+    expect(JSON.parse(readFileSync(written.latest, "utf8"))).toEqual(JSON.parse(renderJson(SAMPLE_RESULT)));
+  });
+
+  test("an unwritable directory is a one-line infrastructure error and the old latest.json survives", () => {
+    const dir = mkdtempSync(join(tmpdir(), "musl-lab-report-"));
+    writeFileSync(join(dir, "latest.json"), "previous");
+    chmodSync(dir, 0o500);
+    try {
+      if (process.getuid?.() === 0) {
+        // root ignores directory permissions; a path through a regular file fails for everyone.
+        expect(() => writeJsonReport(SAMPLE_RESULT, join(dir, "latest.json", "sub"))).toThrow(InfrastructureError);
+      } else {
+        expect(() => writeJsonReport(SAMPLE_RESULT, dir)).toThrow(/cannot write the JSON report/);
+      }
+      expect(readFileSync(join(dir, "latest.json"), "utf8")).toBe("previous");
+    } finally {
+      chmodSync(dir, 0o700);
+    }
+  });
+});

@@ -1,0 +1,97 @@
+import { describe, expect, test } from "vitest";
+import { ENVIRONMENTS, loadEnvironments } from "../../../lab/environments/index.js";
+import type { Environment } from "../../../lab/environments/schema.js";
+import { ConfigurationError } from "../../../lab/errors.js";
+import { planScenario } from "../../../lab/run-lab.js";
+import { hello } from "../../../lab/scenarios/hello.js";
+import { loadScenarios } from "../../../lab/scenarios/index.js";
+
+const env = (id: string) => ENVIRONMENTS.get(id) as Environment;
+
+describe("scenario data", () => {
+  test("the registered scenarios parse, with defaults filled in", () => {
+    const [parsed] = loadScenarios();
+    expect(parsed?.id).toBe("hello");
+    expect(parsed?.exclusiveRuns).toBe(false);
+    expect(parsed?.cases.find((c) => c.id === "glibc-on-glibc")?.build.flags).toEqual([]);
+  });
+
+  test("invalid data is a one-line configuration error naming the field", () => {
+    const broken = { ...hello, cases: [{ ...hello.cases[0], id: "Not Kebab" }] };
+    expect(() => loadScenarios([broken])).toThrow(ConfigurationError);
+    expect(() => loadScenarios([broken])).toThrow(/^scenario hello is invalid: cases\.0\.id: /);
+  });
+
+  test("duplicate case ids, duplicate scenarios and bad patterns are refused", () => {
+    const twice = { ...hello, cases: [hello.cases[0], hello.cases[0]] };
+    expect(() => loadScenarios([twice])).toThrow('case id "glibc-on-glibc" is defined twice');
+    expect(() => loadScenarios([hello, hello])).toThrow('scenario id "hello" is defined twice');
+    const badPattern = {
+      ...hello,
+      cases: [{ ...hello.cases[0], expect: [{ result: "success", stdout: ["("], because: "x" }] }],
+    };
+    expect(() => loadScenarios([badPattern])).toThrow("invalid pattern /(/");
+  });
+});
+
+describe("environment data", () => {
+  test("ids, families and builders of the matrix", () => {
+    expect([...ENVIRONMENTS.keys()]).toEqual(["glibc", "musl", "musl-gcompat", "glibc-2.36", "musl-1.2.3"]);
+    expect(env("musl").recipes.offline).toMatchObject({ suite: "trixie", compile: { in: "builder", builder: "glibc" } });
+    expect(env("musl-1.2.3").recipes.offline).toMatchObject({ suite: "bookworm", compile: { builder: "glibc-2.36" } });
+    expect(env("musl-gcompat").recipes.offline).toHaveProperty("unavailable");
+  });
+
+  test("a builder that does not exist is a configuration error", () => {
+    const data = [
+      {
+        id: "lonely",
+        family: "musl",
+        description: "x",
+        default: true,
+        recipes: {
+          registry: { unavailable: "no" },
+          offline: { rootfs: "musl-rootfs", suite: "trixie", compile: { in: "builder", builder: "ghost", cc: "musl-gcc" } },
+        },
+      },
+    ];
+    expect(() => loadEnvironments(data)).toThrow('environment "lonely" compiles in "ghost"');
+  });
+});
+
+describe("planScenario", () => {
+  const [scenario] = loadScenarios();
+  const plan = (ids: string[]) =>
+    planScenario(scenario!, ids.map(env)).map((i) => ({
+      id: i.testCase.id,
+      on: i.targetName,
+      builtFor: i.buildFor?.id ?? null,
+      skip: i.skipReason,
+    }));
+
+  test("each case runs on the selected environments of its family; foreign builds come from the other family", () => {
+    const planned = plan(["glibc", "musl", "musl-gcompat"]);
+    expect(planned).toContainEqual({ id: "glibc-binary-on-musl", on: "musl", builtFor: "glibc", skip: null });
+    expect(planned).toContainEqual({ id: "musl-binary-on-glibc", on: "glibc", builtFor: "musl", skip: null });
+    expect(planned).toContainEqual({ id: "gcompat-on-musl", on: "musl-gcompat", builtFor: "glibc", skip: null });
+    expect(planned).toContainEqual({ id: "diagnose-glibc-binary", on: "glibc", builtFor: "glibc", skip: null });
+  });
+
+  test("two musl environments: the musl cases run on both", () => {
+    const planned = plan(["glibc", "musl", "musl-1.2.3"]).filter((p) => p.id === "glibc-binary-on-musl");
+    expect(planned.map((p) => p.on)).toEqual(["musl", "musl-1.2.3"]);
+  });
+
+  test("a missing family turns its cases into skips with the reason", () => {
+    const planned = plan(["musl"]);
+    expect(planned).toContainEqual({
+      id: "glibc-binary-on-musl",
+      on: "musl",
+      builtFor: null,
+      skip: "no glibc environment is selected (add one with --env)",
+    });
+    expect(planned.find((p) => p.id === "glibc-on-glibc")?.skip).toBe(
+      "no glibc environment is selected (add one with --env)",
+    );
+  });
+});
