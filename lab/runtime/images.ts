@@ -117,7 +117,27 @@ export async function ensureImage(
   const imageId = await inspectImage(docker, image.tag);
   if (!imageId) throw new InfrastructureError(`image ${image.tag} is missing right after its build`);
   log(`image ${image.environment.id}: ready in ${seconds(started)}`);
+  await removeSupersededImages(docker, image, log);
   return { built: true, imageId };
+}
+
+/**
+ * A recipe change makes a new tag; the image of the old recipe (~400 MB for glibc) is then dead
+ * weight. Removing it may fail while another run still uses it, which is fine: it goes next time.
+ */
+async function removeSupersededImages(docker: Dockerode, image: ResolvedImage, log: Log) {
+  const [repository] = image.tag.split(":");
+  const images = await docker.listImages({ filters: { reference: [`${repository}:*`] } });
+  const stale = images
+    .flatMap((i) => i.RepoTags ?? [])
+    .filter((tag) => tag !== image.tag && tag.startsWith(`${repository}:${image.mode}-`));
+  for (const tag of stale) {
+    await docker
+      .getImage(tag)
+      .remove()
+      .then(() => log(`image ${image.environment.id}: removed superseded ${tag}`))
+      .catch(() => undefined);
+  }
 }
 
 async function inspectImage(docker: Dockerode, tag: string): Promise<string | null> {
@@ -194,7 +214,15 @@ async function buildFromRootfs(
   const stages = stageLog(image, log);
   for await (const line of subprocess.iterable({ from: "stdout" })) {
     const match = /^stage: (.*)/.exec(String(line));
-    if (match) stages.start(match[1] ?? "");
+    if (!match?.[1]) continue;
+    // The scripts end with `stage: done TARBALL SIZE`: a result, not a stage of its own.
+    const done = /^done \S+ (.*)$/.exec(match[1]);
+    if (done) {
+      stages.finish();
+      log(`image ${image.environment.id}: rootfs tarball ready (${done[1]})`);
+    } else {
+      stages.start(match[1]);
+    }
   }
   const result = await subprocess;
   if (result.exitCode !== 0) {
