@@ -46,7 +46,8 @@ async function main(argv: string[]): Promise<number> {
   if (options.json) {
     process.stdout.write(renderJson(result));
   } else {
-    const color = !process.env["NO_COLOR"] && (!!process.env["FORCE_COLOR"] || process.stdout.isTTY);
+    const color =
+      !process.env["NO_COLOR"] && (!!process.env["FORCE_COLOR"] || process.stdout.isTTY);
     const width = Math.min(process.stdout.columns || 100, 120);
     process.stdout.write(`${renderConsole(result, { color, width })}\n`);
     process.stdout.write(`JSON report: ${written.report}\n`);

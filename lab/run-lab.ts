@@ -80,12 +80,15 @@ export async function runLab(options: LabOptions): Promise<RunResult> {
   const startedAt = new Date(started).toISOString();
   const selected = selectEnvironments(options.environmentIds);
   const instances = options.scenarios.flatMap((scenario) => planScenario(scenario, selected));
-  const involved = instances.flatMap((i) => [i.target, i.buildFor]).filter((e): e is Environment => !!e);
-  const { setup, resolutions, builderOf: builderSessions, imageIds } = await prepareImages(
-    [...new Set(involved)],
-    options.images,
-    options.log,
-  );
+  const involved = instances
+    .flatMap((i) => [i.target, i.buildFor])
+    .filter((e): e is Environment => !!e);
+  const {
+    setup,
+    resolutions,
+    builderOf: builderSessions,
+    imageIds,
+  } = await prepareImages([...new Set(involved)], options.images, options.log);
 
   const abort = () => {
     if (options.signal?.aborted) {
@@ -117,7 +120,14 @@ export async function runLab(options: LabOptions): Promise<RunResult> {
         .filter((f) => f.endsWith(".c") || f.endsWith(".h"))
         .map((f) => ({ path: `${WORK_DIR}/src/${f}`, content: readFileSync(join(dir, f)) })),
     );
-    const jobs = await compileAll(instances, sources, resolutions, builderSessions, sessionOf, abort);
+    const jobs = await compileAll(
+      instances,
+      sources,
+      resolutions,
+      builderSessions,
+      sessionOf,
+      abort,
+    );
     abort();
     const results = await runInstances(instances, jobs, sessionOf, resolutions, abort);
 
@@ -146,7 +156,9 @@ export async function runLab(options: LabOptions): Promise<RunResult> {
     };
   } finally {
     const settled = await Promise.allSettled(sessions.values());
-    await Promise.all(settled.map((s) => (s.status === "fulfilled" ? s.value.session.stop() : null)));
+    await Promise.all(
+      settled.map((s) => (s.status === "fulfilled" ? s.value.session.stop() : null)),
+    );
     await removeAllContainers();
   }
 }
@@ -342,16 +354,22 @@ async function runInstances(
     }
     if (testCase.check.kind === "elf") {
       const elf = job.elf!;
-      return finish(base, job.result, `lab elf-reader ${WORK_DIR}/out/${job.binaryName}`, expectation, {
-        kind: "ran",
-        exitCode: 0,
-        signal: null,
-        stdout: formatElfSummary(elf),
-        stderr: "",
-        timedOut: false,
-        durationMs: 0,
-        measurements: elfMeasurements(elf),
-      });
+      return finish(
+        base,
+        job.result,
+        `lab elf-reader ${WORK_DIR}/out/${job.binaryName}`,
+        expectation,
+        {
+          kind: "ran",
+          exitCode: 0,
+          signal: null,
+          stdout: formatElfSummary(elf),
+          stderr: "",
+          timedOut: false,
+          durationMs: 0,
+          measurements: elfMeasurements(elf),
+        },
+      );
     }
     const binary = `${WORK_DIR}/bin/${job.binaryName}`;
     const copyKey = `${job.key}->${target.id}`;
@@ -382,7 +400,11 @@ async function runInstances(
 }
 
 /** Like Promise.all over `items`, with at most `limit` in flight; results keep the input order. */
-async function mapWithLimit<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+async function mapWithLimit<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -84,13 +84,17 @@ export function classify(
     return { outcome, explanation: expectation.because, mismatches };
   }
   return {
-    outcome: succeeded && expectation.result === "failure" ? "unexpected-pass" : "unexpected-failure",
+    outcome:
+      succeeded && expectation.result === "failure" ? "unexpected-pass" : "unexpected-failure",
     explanation: `predicted: ${expectation.because} Observed otherwise: ${mismatches.join("; ")}`,
     mismatches,
   };
 }
 
-function compare(expectation: Expectation, observed: Extract<Observation, { kind: "ran" }>): string[] {
+function compare(
+  expectation: Expectation,
+  observed: Extract<Observation, { kind: "ran" }>,
+): string[] {
   const mismatches: string[] = [];
   const status = describeStatus(observed.exitCode, observed.signal);
   const succeeded = observed.exitCode === 0 && observed.signal === null;
@@ -120,13 +124,17 @@ function compare(expectation: Expectation, observed: Extract<Observation, { kind
   for (const [key, wanted] of Object.entries(expectation.measurements ?? {})) {
     const got = observed.measurements[key];
     const problem = checkMeasurement(wanted, got);
-    if (problem) mismatches.push(`${key}: wanted ${problem}, got ${got === undefined ? "nothing" : got}`);
+    if (problem)
+      mismatches.push(`${key}: wanted ${problem}, got ${got === undefined ? "nothing" : got}`);
   }
   return mismatches;
 }
 
 /** Returns what was wanted when the value does not fit, or null when it does. */
-export function checkMeasurement(wanted: MeasurementExpectation, got: string | undefined): string | null {
+export function checkMeasurement(
+  wanted: MeasurementExpectation,
+  got: string | undefined,
+): string | null {
   if (typeof wanted === "string") return got === wanted ? null : wanted;
   if ("pattern" in wanted) {
     return got !== undefined && new RegExp(wanted.pattern).test(got) ? null : `/${wanted.pattern}/`;

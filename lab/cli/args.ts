@@ -79,10 +79,18 @@ export function parseCliArgs(argv: string[], scenarios: Scenario[]): CliOptions 
       `unknown scenario ${unknown.map((n) => `"${n}"`).join(", ")}; known scenarios: ${known.join(", ")}`,
     );
   }
-  const chosen = positionals.length > 0 ? scenarios.filter((s) => positionals.includes(s.id)) : scenarios;
+  const chosen =
+    positionals.length > 0 ? scenarios.filter((s) => positionals.includes(s.id)) : scenarios;
 
   const environmentIds = values.env
-    ? [...new Set(values.env.flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean))]
+    ? [
+        ...new Set(
+          values.env
+            .flatMap((v) => v.split(","))
+            .map((v) => v.trim())
+            .filter(Boolean),
+        ),
+      ]
     : defaultEnvironmentIds();
   const selectable = selectableEnvironmentIds();
   for (const id of environmentIds) {

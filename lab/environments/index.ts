@@ -74,7 +74,8 @@ const ENVIRONMENT_DATA: z.input<typeof EnvironmentSchema>[] = [
   {
     id: "musl-1.2.3",
     family: "musl",
-    description: "musl 1.2.3, before TCP fallback in the resolver (Alpine 3.17, or Debian bookworm)",
+    description:
+      "musl 1.2.3, before TCP fallback in the resolver (Alpine 3.17, or Debian bookworm)",
     default: false,
     recipes: {
       registry: {

@@ -60,7 +60,9 @@ export const EnvironmentSchema = z.strictObject({
    * A variant is not selected by itself: it joins a run when its base environment does, and serves
    * cases that ask for its feature (e.g. the gcompat fix runs on Alpine + gcompat).
    */
-  variant: z.strictObject({ of: z.string().regex(KEBAB_ID), feature: z.enum(["gcompat"]) }).optional(),
+  variant: z
+    .strictObject({ of: z.string().regex(KEBAB_ID), feature: z.enum(["gcompat"]) })
+    .optional(),
   recipes: z.strictObject({
     registry: z.union([RegistryRecipeSchema, UnavailableRecipeSchema]),
     offline: z.union([OfflineRecipeSchema, UnavailableRecipeSchema]),
@@ -74,8 +76,6 @@ export type UnavailableRecipe = z.infer<typeof UnavailableRecipeSchema>;
 export type Recipe = RegistryRecipe | OfflineRecipe;
 export type EnvironmentFeature = NonNullable<Environment["variant"]>["feature"];
 
-export function isUnavailable(
-  recipe: Recipe | UnavailableRecipe,
-): recipe is UnavailableRecipe {
+export function isUnavailable(recipe: Recipe | UnavailableRecipe): recipe is UnavailableRecipe {
   return "unavailable" in recipe;
 }

@@ -35,7 +35,8 @@ function renderTitle(result: RunResult, c: ChalkInstance, width: number): string
         `${e.imageMode} image ${e.imageTag} · kernel ${e.kernel}`,
     ),
   ];
-  if (result.setup.length > 0) lines.push("", "Set-up done for this run:", ...result.setup.map((s) => `  ${s}`));
+  if (result.setup.length > 0)
+    lines.push("", "Set-up done for this run:", ...result.setup.map((s) => `  ${s}`));
   return box(null, lines, width);
 }
 
@@ -65,7 +66,10 @@ export function renderCase(result: CaseResult, c: ChalkInstance): string[] {
   }
   if (result.command) {
     detail(`$ ${result.command}`);
-    const output = [result.stdout, result.stderr].map((s) => s.trimEnd()).filter(Boolean).join("\n");
+    const output = [result.stdout, result.stderr]
+      .map((s) => s.trimEnd())
+      .filter(Boolean)
+      .join("\n");
     lines.push(...excerpt(output).map((l) => `    │ ${l}`));
     const status = result.signal ? `killed by ${result.signal}` : `exit ${result.exitCode}`;
     detail(c.dim(`${status} · ${result.durationMs} ms`));
@@ -79,12 +83,21 @@ function excerpt(text: string): string[] {
   if (text === "") return [];
   const lines = text.split("\n");
   if (lines.length <= MAX_OUTPUT_LINES) return lines;
-  return [...lines.slice(0, MAX_OUTPUT_LINES), `… ${lines.length - MAX_OUTPUT_LINES} more lines in the JSON report`];
+  return [
+    ...lines.slice(0, MAX_OUTPUT_LINES),
+    `… ${lines.length - MAX_OUTPUT_LINES} more lines in the JSON report`,
+  ];
 }
 
 function renderSummary(result: RunResult, c: ChalkInstance, width: number): string {
   const s = result.summary;
-  const unexpected: Outcome[] = ["unexpected-pass", "unexpected-failure", "build-error", "timeout", "infra-error"];
+  const unexpected: Outcome[] = [
+    "unexpected-pass",
+    "unexpected-failure",
+    "build-error",
+    "timeout",
+    "infra-error",
+  ];
   const unexpectedCount = unexpected.reduce((n, o) => n + s[o], 0);
   const lines = [
     `cases run                       ${s.total - s.skipped}`,
@@ -98,7 +111,9 @@ function renderSummary(result: RunResult, c: ChalkInstance, width: number): stri
     if (s[outcome] > 0) lines.push(`  ${OUTCOME_INFO[outcome].summary.padEnd(30)}${s[outcome]}`);
   }
   const surprises = result.scenarios.flatMap((sc) =>
-    sc.cases.filter((r) => unexpected.includes(r.outcome)).map((r) => `${sc.id}/${r.id} on ${r.environment}`),
+    sc.cases
+      .filter((r) => unexpected.includes(r.outcome))
+      .map((r) => `${sc.id}/${r.id} on ${r.environment}`),
   );
   if (surprises.length > 0) lines.push("", c.red("Look at:"), ...surprises.map((l) => `  ${l}`));
   lines.push(

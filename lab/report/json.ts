@@ -12,7 +12,10 @@ export function renderJson(result: RunResult): string {
  * target and renamed, so a reader (or a crash, or a full disk) never sees half a report, and the
  * previous `latest.json` stays intact until the new one is complete.
  */
-export function writeJsonReport(result: RunResult, directory: string): { report: string; latest: string } {
+export function writeJsonReport(
+  result: RunResult,
+  directory: string,
+): { report: string; latest: string } {
   // Colons are not allowed in file names everywhere (Windows shares, some CI artifact stores).
   const report = join(directory, `${result.startedAt.replace(/:/g, "-")}.json`);
   const latest = join(directory, "latest.json");

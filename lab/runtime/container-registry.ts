@@ -26,6 +26,16 @@ export function containerLabels(environmentId: string): Record<string, string> {
  * removes it on every way out: normal end, error, SIGINT and SIGTERM.
  */
 const live = new Map<string, () => Promise<void>>();
+/** Container starts in flight: a Ctrl-C during `start()` must not leave that container behind. */
+const starting = new Set<Promise<unknown>>();
+const SETTLE_STARTS_TIMEOUT_MS = 10_000;
+
+export function trackStart<T>(start: Promise<T>): Promise<T> {
+  starting.add(start);
+  const settle = () => starting.delete(start);
+  start.then(settle, settle);
+  return start;
+}
 
 export function trackContainer(id: string, remove: () => Promise<void>): void {
   live.set(id, remove);
@@ -39,13 +49,41 @@ export function liveContainerCount(): number {
   return live.size;
 }
 
-/** Removes every container this process still owns; never throws (it runs on the way out). */
+/**
+ * Removes every container this process started; never throws (it runs on the way out). Starts in
+ * flight are waited for first, and then the engine is asked for anything labelled with this run
+ * that tracking missed (a container created but not yet reported back to us).
+ */
 export async function removeAllContainers(): Promise<void> {
+  if (starting.size > 0) {
+    await Promise.race([
+      Promise.allSettled(starting),
+      new Promise((resolve) => setTimeout(resolve, SETTLE_STARTS_TIMEOUT_MS).unref()),
+    ]);
+  }
   const removals = [...live.entries()].map(async ([id, remove]) => {
     live.delete(id);
     await remove().catch(() => undefined);
   });
   await Promise.all(removals);
+  try {
+    const { getContainerRuntimeClient } = await import("testcontainers");
+    const docker = (await getContainerRuntimeClient()).container.dockerode;
+    const missed = await docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL_RUN}=${RUN_ID}`] },
+    });
+    await Promise.all(
+      missed.map((c) =>
+        docker
+          .getContainer(c.Id)
+          .remove({ force: true })
+          .catch(() => undefined),
+      ),
+    );
+  } catch {
+    // No engine to ask (it may be what failed); the tracked containers were handled above.
+  }
 }
 
 /**
@@ -60,7 +98,12 @@ export async function removeLeftoverContainers(docker: Dockerode, log: Log): Pro
   });
   const orphans = containers.filter((c) => !isAlive(Number(c.Labels[LABEL_OWNER_PID])));
   await Promise.all(
-    orphans.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)),
+    orphans.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
   );
   if (orphans.length > 0) {
     const runs = [...new Set(orphans.map((c) => c.Labels[LABEL_RUN]))].join(", ");

@@ -24,7 +24,7 @@ const SEPARATOR = "----musl-lab----";
 export const DETECT_SCRIPT = [
   "getconf GNU_LIBC_VERSION 2>/dev/null",
   `echo ${SEPARATOR}`,
-  "for l in /lib/ld-musl-*.so.1 /usr/lib/ld-musl-*.so.1; do if [ -e \"$l\" ]; then \"$l\" 2>&1; break; fi; done",
+  'for l in /lib/ld-musl-*.so.1 /usr/lib/ld-musl-*.so.1; do if [ -e "$l" ]; then "$l" 2>&1; break; fi; done',
   `echo ${SEPARATOR}`,
   "cat /etc/os-release 2>/dev/null",
   `echo ${SEPARATOR}`,
@@ -38,7 +38,9 @@ export interface ParsedDetection {
 }
 
 export function parseDetection(output: string): ParsedDetection {
-  const [getconf = "", muslBanner = "", osRelease = "", uname = ""] = output.split(`${SEPARATOR}\n`);
+  const [getconf = "", muslBanner = "", osRelease = "", uname = ""] = output.split(
+    `${SEPARATOR}\n`,
+  );
   const glibc = /^glibc (\S+)/m.exec(getconf);
   const musl = /^Version (\S+)/m.exec(muslBanner);
   const libc = glibc?.[1]
@@ -47,7 +49,11 @@ export function parseDetection(output: string): ParsedDetection {
       ? { family: "musl" as const, version: musl[1] }
       : null;
   const pretty = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(osRelease)?.[1];
-  return { libc, distro: pretty ?? "unknown (no /etc/os-release)", kernel: uname.trim() || "unknown" };
+  return {
+    libc,
+    distro: pretty ?? "unknown (no /etc/os-release)",
+    kernel: uname.trim() || "unknown",
+  };
 }
 
 export async function detectEnvironment(

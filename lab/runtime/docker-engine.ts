@@ -31,7 +31,11 @@ export function dockerEndpoint(env: NodeJS.ProcessEnv = process.env): DockerEndp
     return { description: `unix://${DEFAULT_SOCKET}`, socketPath: DEFAULT_SOCKET, explicit: false };
   }
   if (dockerHost.startsWith("unix://")) {
-    return { description: dockerHost, socketPath: dockerHost.slice("unix://".length), explicit: true };
+    return {
+      description: dockerHost,
+      socketPath: dockerHost.slice("unix://".length),
+      explicit: true,
+    };
   }
   const tcp = /^tcp:\/\/([^:/]+):(\d+)\/?$/.exec(dockerHost);
   if (tcp?.[1] && tcp[2]) {
@@ -127,7 +131,11 @@ function assertCanProvision(what: string): void {
   const root = process.getuid?.() === 0;
   const debianLike = isDebianLike();
   if (!root || !debianLike || !existsSync("/usr/bin/apt-get")) {
-    const why = !root ? "not running as root" : !debianLike ? "not a Debian/Ubuntu host" : "no apt-get";
+    const why = !root
+      ? "not running as root"
+      : !debianLike
+        ? "not a Debian/Ubuntu host"
+        : "no apt-get";
     throw new InfrastructureError(
       `${what} is needed and the lab cannot install it here (${why}): ${HOW_TO_GET_DOCKER}`,
     );

@@ -94,9 +94,7 @@ export function hashRecipe(environment: Environment, mode: ImageMode, recipe: Re
 }
 
 function recipeFiles(recipe: Recipe): string[] {
-  return "dockerfile" in recipe
-    ? [recipe.dockerfile]
-    : [`offline/${recipe.rootfs}.sh`];
+  return "dockerfile" in recipe ? [recipe.dockerfile] : [`offline/${recipe.rootfs}.sh`];
 }
 
 /** Builds the image unless a tag with the same recipe hash exists; says what it does, per stage. */
@@ -115,7 +113,8 @@ export async function ensureImage(
     await buildFromRootfs(docker, image, image.recipe, log);
   }
   const imageId = await inspectImage(docker, image.tag);
-  if (!imageId) throw new InfrastructureError(`image ${image.tag} is missing right after its build`);
+  if (!imageId)
+    throw new InfrastructureError(`image ${image.tag} is missing right after its build`);
   log(`image ${image.environment.id}: ready in ${seconds(started)}`);
   await removeSupersededImages(docker, image, log);
   return { built: true, imageId };
@@ -203,7 +202,10 @@ async function buildFromRootfs(
   const workDir = join(cacheDir, "rootfs");
   mkdirSync(workDir, { recursive: true });
   // The pid keeps two concurrent lab runs from writing the same tarball.
-  const tarball = join(workDir, `${image.environment.id}-${image.recipeHash.slice(0, 12)}-${process.pid}.tar`);
+  const tarball = join(
+    workDir,
+    `${image.environment.id}-${image.recipeHash.slice(0, 12)}-${process.pid}.tar`,
+  );
   const script = join(DOCKER_DIR, "offline", `${recipe.rootfs}.sh`);
   const subprocess = execa("bash", [script, recipe.suite, tarball, cacheDir], { reject: false });
   const stderr: string[] = [];
@@ -272,7 +274,8 @@ function stageLog(image: ResolvedImage, log: Log) {
       stage = { name, started: Date.now() };
     },
     finish() {
-      if (stage) log(`image ${image.environment.id}: ${stage.name} done (${seconds(stage.started)})`);
+      if (stage)
+        log(`image ${image.environment.id}: ${stage.name} done (${seconds(stage.started)})`);
       stage = null;
     },
   };

@@ -2,7 +2,12 @@ import type { Readable } from "node:stream";
 import { GenericContainer, type StartedTestContainer } from "testcontainers";
 import type { Environment, ImageMode } from "../environments/schema.js";
 import { InfrastructureError } from "../errors.js";
-import { containerLabels, trackContainer, untrackContainer } from "./container-registry.js";
+import {
+  containerLabels,
+  trackContainer,
+  trackStart,
+  untrackContainer,
+} from "./container-registry.js";
 import { decodeExitStatus, type SignalName } from "./signals.js";
 import { readSingleFileFromTar } from "./tar.js";
 
@@ -42,16 +47,17 @@ export class EnvironmentSession {
   ) {}
 
   static async start(environment: Environment, mode: ImageMode, imageTag: string) {
-    const started = await new GenericContainer(imageTag)
-      .withCommand(["sleep", String(KEEP_ALIVE_SECONDS)])
-      .withNetworkMode("none")
-      .withLabels(containerLabels(environment.id))
-      .start()
-      .catch((error: unknown) => {
-        throw new InfrastructureError(
-          `could not start a container for environment "${environment.id}" from ${imageTag}: ${firstLine(error)}`,
-        );
-      });
+    const started = await trackStart(
+      new GenericContainer(imageTag)
+        .withCommand(["sleep", String(KEEP_ALIVE_SECONDS)])
+        .withNetworkMode("none")
+        .withLabels(containerLabels(environment.id))
+        .start(),
+    ).catch((error: unknown) => {
+      throw new InfrastructureError(
+        `could not start a container for environment "${environment.id}" from ${imageTag}: ${firstLine(error)}`,
+      );
+    });
     trackContainer(started.getId(), () => started.stop({ timeout: 0 }).then(() => undefined));
     const session = new EnvironmentSession(environment, mode, imageTag, started);
     await session.exec(["mkdir", "-p", `${WORK_DIR}/src`, `${WORK_DIR}/out`, `${WORK_DIR}/bin`]);
@@ -119,7 +125,9 @@ export class EnvironmentSession {
     }
   }
 
-  async putFiles(files: { path: string; content: string | Buffer; mode?: number }[]): Promise<void> {
+  async putFiles(
+    files: { path: string; content: string | Buffer; mode?: number }[],
+  ): Promise<void> {
     try {
       await this.container.copyContentToContainer(
         files.map((f) => ({ content: f.content, target: f.path, mode: f.mode ?? 0o644 })),

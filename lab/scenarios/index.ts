@@ -28,7 +28,8 @@ export function loadScenarios(data: unknown[] = SCENARIO_DATA): Scenario[] {
       }
       caseIds.add(c.id);
       for (const e of c.expect) {
-        for (const pattern of [...(e.stdout ?? []), ...(e.stderr ?? [])]) assertRegExp(scenario.id, c.id, pattern);
+        for (const pattern of [...(e.stdout ?? []), ...(e.stderr ?? [])])
+          assertRegExp(scenario.id, c.id, pattern);
       }
     }
     scenarios.push(scenario);
@@ -40,6 +41,8 @@ function assertRegExp(scenario: string, caseId: string, pattern: string): void {
   try {
     new RegExp(pattern, "m");
   } catch {
-    throw new ConfigurationError(`scenario ${scenario}, case ${caseId}: invalid pattern /${pattern}/`);
+    throw new ConfigurationError(
+      `scenario ${scenario}, case ${caseId}: invalid pattern /${pattern}/`,
+    );
   }
 }

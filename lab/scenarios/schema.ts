@@ -30,7 +30,10 @@ export const ExpectationSchema = z.strictObject({
   result: z.enum(["success", "failure"]),
   exitCode: z.number().int().min(0).max(255).optional(),
   /** e.g. `SIGSEGV`: the signal the probe must die of. */
-  signal: z.string().regex(/^SIG[A-Z0-9]+$/).optional(),
+  signal: z
+    .string()
+    .regex(/^SIG[A-Z0-9]+$/)
+    .optional(),
   /** Regular expressions (multiline) that must all match stdout. */
   stdout: z.array(z.string()).optional(),
   /** Regular expressions (multiline) that must all match stderr. */

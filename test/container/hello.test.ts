@@ -6,7 +6,9 @@ import { countRunContainers } from "./helpers.js";
 
 let result: RunResult;
 const find = (id: string, environment: string): CaseResult => {
-  const found = result.scenarios[0]?.cases.find((c) => c.id === id && c.environment === environment);
+  const found = result.scenarios[0]?.cases.find(
+    (c) => c.id === id && c.environment === environment,
+  );
   if (!found) throw new Error(`no case ${id} on ${environment} in the report`);
   return found;
 };

@@ -26,7 +26,12 @@ const notFound: Expectation = {
   stderr: [": not found$"],
   because: "no glibc loader on musl",
 };
-const works: Expectation = { result: "success", exitCode: 0, stdout: ["^hello=ok$"], because: "it runs" };
+const works: Expectation = {
+  result: "success",
+  exitCode: 0,
+  stdout: ["^hello=ok$"],
+  because: "it runs",
+};
 
 describe("classify", () => {
   test("a predicted failure that happens is an expected failure", () => {
@@ -35,7 +40,11 @@ describe("classify", () => {
       notFound,
       ran({ exitCode: 127, stderr: "sh: 1: /lab/bin/hello: not found\n" }),
     );
-    expect(verdict).toEqual({ outcome: "expected-failure", explanation: "no glibc loader on musl", mismatches: [] });
+    expect(verdict).toEqual({
+      outcome: "expected-failure",
+      explanation: "no glibc loader on musl",
+      mismatches: [],
+    });
   });
 
   test("a predicted failure that does not happen is an unexpected pass, with what differed", () => {
@@ -43,7 +52,7 @@ describe("classify", () => {
     expect(verdict.outcome).toBe("unexpected-pass");
     expect(verdict.mismatches).toEqual([
       "wanted a failure, got exit 0",
-      'wanted stderr to match /: not found$/, got nothing',
+      "wanted stderr to match /: not found$/, got nothing",
     ]);
   });
 
@@ -60,22 +69,30 @@ describe("classify", () => {
   });
 
   test("a failure with the wrong exit code is an unexpected failure", () => {
-    const verdict = classify("demonstration", notFound, ran({ exitCode: 126, stderr: "x: not found" }));
+    const verdict = classify(
+      "demonstration",
+      notFound,
+      ran({ exitCode: 126, stderr: "x: not found" }),
+    );
     expect(verdict.outcome).toBe("unexpected-failure");
     expect(verdict.mismatches).toEqual(["wanted exit 127, got exit 126"]);
   });
 
   test("timeouts, build errors, skips and infrastructure failures have their own outcomes", () => {
-    expect(classify("fix", works, ran({ timedOut: true, exitCode: null, signal: "SIGKILL" })).outcome).toBe(
-      "timeout",
+    expect(
+      classify("fix", works, ran({ timedOut: true, exitCode: null, signal: "SIGKILL" })).outcome,
+    ).toBe("timeout");
+    expect(classify("fix", works, { kind: "build-failed", output: "error: x" }).outcome).toBe(
+      "build-error",
     );
-    expect(classify("fix", works, { kind: "build-failed", output: "error: x" }).outcome).toBe("build-error");
     expect(classify("fix", works, { kind: "skipped", reason: "offline" })).toEqual({
       outcome: "skipped",
       explanation: "offline",
       mismatches: [],
     });
-    expect(classify("fix", works, { kind: "infra-failed", message: "engine gone" }).outcome).toBe("infra-error");
+    expect(classify("fix", works, { kind: "infra-failed", message: "engine gone" }).outcome).toBe(
+      "infra-error",
+    );
   });
 
   test("no expectation for the libc is reported, not guessed", () => {
@@ -85,12 +102,30 @@ describe("classify", () => {
   test("measurements are checked exactly, by range and by pattern", () => {
     const expectation: Expectation = {
       result: "success",
-      measurements: { interpreter: "/lib64/ld-linux-x86-64.so.2", stack_kib: { min: 120, max: 140 }, v: { pattern: "^GLIBC_2\\.\\d+$" } },
+      measurements: {
+        interpreter: "/lib64/ld-linux-x86-64.so.2",
+        stack_kib: { min: 120, max: 140 },
+        v: { pattern: "^GLIBC_2\\.\\d+$" },
+      },
       because: "x",
     };
-    const ok = classify("diagnosis", expectation, ran({ measurements: { interpreter: "/lib64/ld-linux-x86-64.so.2", stack_kib: "128", v: "GLIBC_2.34" } }));
+    const ok = classify(
+      "diagnosis",
+      expectation,
+      ran({
+        measurements: {
+          interpreter: "/lib64/ld-linux-x86-64.so.2",
+          stack_kib: "128",
+          v: "GLIBC_2.34",
+        },
+      }),
+    );
     expect(ok.outcome).toBe("as-expected");
-    const bad = classify("diagnosis", expectation, ran({ measurements: { interpreter: "none", stack_kib: "8192" } }));
+    const bad = classify(
+      "diagnosis",
+      expectation,
+      ran({ measurements: { interpreter: "none", stack_kib: "8192" } }),
+    );
     expect(bad.mismatches).toEqual([
       "interpreter: wanted /lib64/ld-linux-x86-64.so.2, got none",
       "stack_kib: wanted a number in [120, 140], got 8192",
@@ -112,8 +147,12 @@ describe("selectExpectation", () => {
     { result: "success", because: "glibc" },
   ];
   test("picks the first rule matching family and version", () => {
-    expect(selectExpectation(rules, { family: "musl", version: "1.2.3" })?.because).toBe("old musl");
-    expect(selectExpectation(rules, { family: "musl", version: "1.2.5" })?.because).toBe("new musl");
+    expect(selectExpectation(rules, { family: "musl", version: "1.2.3" })?.because).toBe(
+      "old musl",
+    );
+    expect(selectExpectation(rules, { family: "musl", version: "1.2.5" })?.because).toBe(
+      "new musl",
+    );
     expect(selectExpectation(rules, { family: "glibc", version: "2.41" })?.because).toBe("glibc");
   });
   test("returns null when no rule fits", () => {

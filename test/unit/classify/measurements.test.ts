@@ -3,7 +3,8 @@ import { parseMeasurements } from "../../../lab/classify/measurements.js";
 import { compareVersions, satisfiesRange } from "../../../lab/classify/versions.js";
 
 test("key=value lines become measurements; other lines are ignored; the last value wins", () => {
-  const stdout = "built_for=glibc\nnot a fact\nstack.kib=128\nHELLO=ignored\nempty=\nstack.kib=132\n";
+  const stdout =
+    "built_for=glibc\nnot a fact\nstack.kib=128\nHELLO=ignored\nempty=\nstack.kib=132\n";
   expect(parseMeasurements(stdout)).toEqual({ built_for: "glibc", "stack.kib": "132", empty: "" });
 });
 

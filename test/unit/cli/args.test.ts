@@ -28,7 +28,18 @@ describe("parseCliArgs", () => {
   });
 
   test("scenario names, --env lists (comma and repeated), --images, --json, --output-dir", () => {
-    const options = parse("hello", "--env", "glibc-2.36,musl-1.2.3", "--env", "musl", "--images", "offline", "--json", "--output-dir", "/tmp/r");
+    const options = parse(
+      "hello",
+      "--env",
+      "glibc-2.36,musl-1.2.3",
+      "--env",
+      "musl",
+      "--images",
+      "offline",
+      "--json",
+      "--output-dir",
+      "/tmp/r",
+    );
     expect(options.scenarios.map((s) => s.id)).toEqual(["hello"]);
     expect(options.environmentIds).toEqual(["glibc-2.36", "musl-1.2.3", "musl"]);
     expect(options).toMatchObject({ images: "offline", json: true, outputDir: "/tmp/r" });
@@ -41,12 +52,16 @@ describe("parseCliArgs", () => {
 
   test("each mistake is one line naming the valid choices", () => {
     expect(usageError(["nope"])).toBe('unknown scenario "nope"; known scenarios: hello');
-    expect(usageError(["--frobnicate"])).toBe("unknown option --frobnicate; see --help for the options");
+    expect(usageError(["--frobnicate"])).toBe(
+      "unknown option --frobnicate; see --help for the options",
+    );
     expect(usageError(["--env", "solaris"])).toBe(
       'unknown environment "solaris"; known environments: glibc, musl, glibc-2.36, musl-1.2.3',
     );
     expect(usageError(["--env", "musl-gcompat"])).toMatch(/joins runs that include "musl"/);
-    expect(usageError(["--images", "cloud"])).toBe('--images must be one of auto, registry, offline, not "cloud"');
+    expect(usageError(["--images", "cloud"])).toBe(
+      '--images must be one of auto, registry, offline, not "cloud"',
+    );
     expect(usageError(["--env"])).toMatch(/--env/);
     expect(usageError(["--list", "hello"])).toBe("--list takes no scenario names and no --json");
     for (const message of [usageError(["nope"]), usageError(["--env"])]) {

@@ -31,10 +31,35 @@ describe("JSON report", () => {
   test("carries every field the README promises", () => {
     const parsed = JSON.parse(renderJson(SAMPLE_RESULT));
     expect(Object.keys(parsed)).toEqual(
-      expect.arrayContaining(["schemaVersion", "tool", "startedAt", "durationMs", "environments", "scenarios", "summary", "exitStatus"]),
+      expect.arrayContaining([
+        "schemaVersion",
+        "tool",
+        "startedAt",
+        "durationMs",
+        "environments",
+        "scenarios",
+        "summary",
+        "exitStatus",
+      ]),
     );
     const first = parsed.scenarios[0].cases[0];
-    for (const key of ["scenario", "id", "title", "environment", "builtIn", "command", "exitCode", "signal", "stdout", "stderr", "durationMs", "measurements", "expected", "outcome", "explanation"]) {
+    for (const key of [
+      "scenario",
+      "id",
+      "title",
+      "environment",
+      "builtIn",
+      "command",
+      "exitCode",
+      "signal",
+      "stdout",
+      "stderr",
+      "durationMs",
+      "measurements",
+      "expected",
+      "outcome",
+      "explanation",
+    ]) {
       expect(first).toHaveProperty(key);
     }
   });
@@ -43,7 +68,9 @@ describe("JSON report", () => {
     const dir = mkdtempSync(join(tmpdir(), "musl-lab-report-"));
     const written = writeJsonReport(SAMPLE_RESULT, dir);
     expect(readdirSync(dir).sort()).toEqual(["2026-11-23T12-00-00.000Z.json", "latest.json"]);
-    expect(JSON.parse(readFileSync(written.latest, "utf8"))).toEqual(JSON.parse(renderJson(SAMPLE_RESULT)));
+    expect(JSON.parse(readFileSync(written.latest, "utf8"))).toEqual(
+      JSON.parse(renderJson(SAMPLE_RESULT)),
+    );
   });
 
   test("an unwritable directory is a one-line infrastructure error and the old latest.json survives", () => {
@@ -53,7 +80,9 @@ describe("JSON report", () => {
     try {
       if (process.getuid?.() === 0) {
         // root ignores directory permissions; a path through a regular file fails for everyone.
-        expect(() => writeJsonReport(SAMPLE_RESULT, join(dir, "latest.json", "sub"))).toThrow(InfrastructureError);
+        expect(() => writeJsonReport(SAMPLE_RESULT, join(dir, "latest.json", "sub"))).toThrow(
+          InfrastructureError,
+        );
       } else {
         expect(() => writeJsonReport(SAMPLE_RESULT, dir)).toThrow(/cannot write the JSON report/);
       }

@@ -54,7 +54,10 @@ describe("decodeExitStatus", () => {
 
 describe("dockerEndpoint", () => {
   test("the default socket is not explicit; DOCKER_HOST is", () => {
-    expect(dockerEndpoint({})).toMatchObject({ socketPath: "/var/run/docker.sock", explicit: false });
+    expect(dockerEndpoint({})).toMatchObject({
+      socketPath: "/var/run/docker.sock",
+      explicit: false,
+    });
     expect(dockerEndpoint({ DOCKER_HOST: "unix:///tmp/d.sock" })).toMatchObject({
       socketPath: "/tmp/d.sock",
       explicit: true,
@@ -65,7 +68,9 @@ describe("dockerEndpoint", () => {
     });
   });
   test("an unusable DOCKER_HOST is a one-line error", () => {
-    expect(() => dockerEndpoint({ DOCKER_HOST: "ssh://box" })).toThrow(/DOCKER_HOST=ssh:\/\/box is not understood/);
+    expect(() => dockerEndpoint({ DOCKER_HOST: "ssh://box" })).toThrow(
+      /DOCKER_HOST=ssh:\/\/box is not understood/,
+    );
   });
 });
 
@@ -77,7 +82,8 @@ describe("readSingleFileFromTar", () => {
     block.write(type, 156);
     return block;
   };
-  const pad = (data: Buffer) => Buffer.concat([data, Buffer.alloc((512 - (data.length % 512)) % 512)]);
+  const pad = (data: Buffer) =>
+    Buffer.concat([data, Buffer.alloc((512 - (data.length % 512)) % 512)]);
 
   test("skips a pax header and returns the first regular file", () => {
     const pax = Buffer.from("30 path=some/very/long/name\n");

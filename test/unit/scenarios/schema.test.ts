@@ -36,9 +36,21 @@ describe("scenario data", () => {
 
 describe("environment data", () => {
   test("ids, families and builders of the matrix", () => {
-    expect([...ENVIRONMENTS.keys()]).toEqual(["glibc", "musl", "musl-gcompat", "glibc-2.36", "musl-1.2.3"]);
-    expect(env("musl").recipes.offline).toMatchObject({ suite: "trixie", compile: { in: "builder", builder: "glibc" } });
-    expect(env("musl-1.2.3").recipes.offline).toMatchObject({ suite: "bookworm", compile: { builder: "glibc-2.36" } });
+    expect([...ENVIRONMENTS.keys()]).toEqual([
+      "glibc",
+      "musl",
+      "musl-gcompat",
+      "glibc-2.36",
+      "musl-1.2.3",
+    ]);
+    expect(env("musl").recipes.offline).toMatchObject({
+      suite: "trixie",
+      compile: { in: "builder", builder: "glibc" },
+    });
+    expect(env("musl-1.2.3").recipes.offline).toMatchObject({
+      suite: "bookworm",
+      compile: { builder: "glibc-2.36" },
+    });
     expect(env("musl-gcompat").recipes.offline).toHaveProperty("unavailable");
   });
 
@@ -51,7 +63,11 @@ describe("environment data", () => {
         default: true,
         recipes: {
           registry: { unavailable: "no" },
-          offline: { rootfs: "musl-rootfs", suite: "trixie", compile: { in: "builder", builder: "ghost", cc: "musl-gcc" } },
+          offline: {
+            rootfs: "musl-rootfs",
+            suite: "trixie",
+            compile: { in: "builder", builder: "ghost", cc: "musl-gcc" },
+          },
         },
       },
     ];
@@ -71,14 +87,36 @@ describe("planScenario", () => {
 
   test("each case runs on the selected environments of its family; foreign builds come from the other family", () => {
     const planned = plan(["glibc", "musl", "musl-gcompat"]);
-    expect(planned).toContainEqual({ id: "glibc-binary-on-musl", on: "musl", builtFor: "glibc", skip: null });
-    expect(planned).toContainEqual({ id: "musl-binary-on-glibc", on: "glibc", builtFor: "musl", skip: null });
-    expect(planned).toContainEqual({ id: "gcompat-on-musl", on: "musl-gcompat", builtFor: "glibc", skip: null });
-    expect(planned).toContainEqual({ id: "diagnose-glibc-binary", on: "glibc", builtFor: "glibc", skip: null });
+    expect(planned).toContainEqual({
+      id: "glibc-binary-on-musl",
+      on: "musl",
+      builtFor: "glibc",
+      skip: null,
+    });
+    expect(planned).toContainEqual({
+      id: "musl-binary-on-glibc",
+      on: "glibc",
+      builtFor: "musl",
+      skip: null,
+    });
+    expect(planned).toContainEqual({
+      id: "gcompat-on-musl",
+      on: "musl-gcompat",
+      builtFor: "glibc",
+      skip: null,
+    });
+    expect(planned).toContainEqual({
+      id: "diagnose-glibc-binary",
+      on: "glibc",
+      builtFor: "glibc",
+      skip: null,
+    });
   });
 
   test("two musl environments: the musl cases run on both", () => {
-    const planned = plan(["glibc", "musl", "musl-1.2.3"]).filter((p) => p.id === "glibc-binary-on-musl");
+    const planned = plan(["glibc", "musl", "musl-1.2.3"]).filter(
+      (p) => p.id === "glibc-binary-on-musl",
+    );
     expect(planned.map((p) => p.on)).toEqual(["musl", "musl-1.2.3"]);
   });
 

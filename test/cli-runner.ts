@@ -1,0 +1,63 @@
+import { execa, execaSync, type ResultPromise } from "execa";
+import { join } from "node:path";
+import { REPO_ROOT } from "../lab/runtime/paths.js";
+
+const ENV = { FORCE_COLOR: "0", NO_COLOR: "1" };
+let bundle: string | null = null;
+
+/**
+ * Runs the real CLI, bundled exactly as `npm run lab` bundles it, colour off, never a TTY. Each
+ * test process bundles to its own file: test files run in parallel, and one must never execute a
+ * bundle another is still writing.
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): ResultPromise<{ reject: false }> {
+  if (!bundle) {
+    bundle = join(REPO_ROOT, ".cache", "lab", `test-${process.pid}.mjs`);
+    execaSync(
+      "npx",
+      [
+        "esbuild",
+        "run-tests.ts",
+        "--bundle",
+        "--platform=node",
+        "--target=node20",
+        "--format=esm",
+        "--packages=external",
+        "--log-level=warning",
+        `--outfile=${bundle}`,
+      ],
+      { cwd: REPO_ROOT },
+    );
+  }
+  return execa("node", [bundle, ...args], {
+    cwd: REPO_ROOT,
+    reject: false,
+    env: { ...ENV, ...env },
+    stdin: "ignore",
+  }) as ResultPromise<{ reject: false }>;
+}
+
+/** `npm run lab -- ...` itself, for the tests that prove the README's command. */
+export function runNpmLab(
+  args: string[],
+  env: Record<string, string> = {},
+): ResultPromise<{ reject: false }> {
+  return execa("npm", ["run", "-s", "lab", "--", ...args], {
+    cwd: REPO_ROOT,
+    reject: false,
+    env: { ...ENV, ...env },
+    stdin: "ignore",
+  }) as ResultPromise<{ reject: false }>;
+}
+
+/** stderr without npm's own warnings about the user's npm configuration. */
+export function labStderr(stderr: string): string {
+  return stderr
+    .split("\n")
+    .filter((line) => !line.startsWith("npm warn"))
+    .join("\n")
+    .trim();
+}

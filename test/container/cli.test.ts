@@ -1,0 +1,60 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { getContainerRuntimeClient } from "testcontainers";
+import { describe, expect, test } from "vitest";
+import { LABEL_LAB, LABEL_OWNER_PID } from "../../lab/runtime/container-registry.js";
+import { labStderr, runCli, runNpmLab } from "../cli-runner.js";
+
+async function containersOwnedBy(pid: number | undefined): Promise<number> {
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  const all = await docker.listContainers({ all: true, filters: { label: [`${LABEL_LAB}=true`] } });
+  return all.filter((c) => c.Labels[LABEL_OWNER_PID] === String(pid)).length;
+}
+
+describe("npm run lab -- hello, as a user runs it", () => {
+  test("boxes on stdout without colour codes, a complete JSON report on disk, exit 0", async () => {
+    const out = mkdtempSync(join(tmpdir(), "musl-lab-cli-"));
+    const result = await runNpmLab(["hello", "--output-dir", out]);
+    expect(labStderr(String(result.stderr))).not.toMatch(/Error|at .*\.ts:\d+/);
+    expect(result.exitCode).toBe(0);
+    const stdout = String(result.stdout);
+    expect(stdout).not.toMatch(/\u001b\[/);
+    expect(stdout).toMatch(/^╭─ hello: /m);
+    expect(stdout).toMatch(/✗ glibc-binary-on-musl on musl: .* \[expected failure\]/);
+    expect(stdout).toMatch(/│ sh: \/lab\/bin\/hello-glibc-dynamic: not found/);
+    expect(stdout).toMatch(/Everything behaved as the scenarios predict \(exit status 0\)/);
+    const files = readdirSync(out).sort();
+    expect(files).toHaveLength(2);
+    expect(files).toContain("latest.json");
+    expect(files.some((f) => f.endsWith(".tmp"))).toBe(false);
+    const report = JSON.parse(readFileSync(join(out, "latest.json"), "utf8"));
+    expect(report).toMatchObject({ schemaVersion: 1, tool: { name: "musl-lab" }, exitStatus: 0 });
+    expect(report.environments.map((e: { id: string }) => e.id)).toEqual(["glibc", "musl"]);
+  });
+
+  test("--json prints only the report on stdout", async () => {
+    const out = mkdtempSync(join(tmpdir(), "musl-lab-cli-"));
+    const result = await runCli(["hello", "--json", "--output-dir", out]);
+    expect(result.exitCode).toBe(0);
+    const report = JSON.parse(String(result.stdout));
+    expect(report.scenarios[0].cases.length).toBeGreaterThanOrEqual(8);
+    expect(report.summary.total).toBe(report.scenarios[0].cases.length);
+  });
+
+  test("SIGINT mid-run removes every container of that run and exits 130", async () => {
+    const out = mkdtempSync(join(tmpdir(), "musl-lab-cli-"));
+    const child = runCli(["hello", "--output-dir", out]);
+    // Wait until the run has containers, then interrupt it.
+    const deadline = Date.now() + 60_000;
+    while ((await containersOwnedBy(child.pid)) === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    child.kill("SIGINT");
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(labStderr(String(result.stderr))).toMatch(/SIGINT: removing this run's containers/);
+    expect(await containersOwnedBy(child.pid)).toBe(0);
+    expect(existsSync(join(out, "latest.json"))).toBe(false);
+  });
+});
