@@ -88,7 +88,9 @@ export function builderFor(image: ResolvedImage): { environment: Environment; mo
 
 export function hashRecipe(environment: Environment, mode: ImageMode, recipe: Recipe): string {
   const hash = createHash("sha256");
-  hash.update(JSON.stringify({ RECIPE_FORMAT, id: environment.id, mode, recipe }));
+  // A different Debian mirror may serve different package versions: it is part of the recipe.
+  const mirror = mode === "offline" ? (process.env["LAB_DEBIAN_MIRROR"] ?? null) : null;
+  hash.update(JSON.stringify({ RECIPE_FORMAT, id: environment.id, mode, recipe, mirror }));
   for (const file of recipeFiles(recipe)) hash.update(readFileSync(join(DOCKER_DIR, file)));
   return hash.digest("hex");
 }
