@@ -1,0 +1,140 @@
+/**
+ * `npm run bench`: the lab's speed, measured (never asserted in tests, where timing is noise).
+ *
+ *   1. cold offline image build of the default pair (fresh package cache, throwaway tags)
+ *   2. warm `npm run lab -- hello`, wall time, median of several runs; and whether it built images
+ *   3. the same hello work done the naive way: a fresh container for every compile and every run
+ *
+ * Flags: --skip-cold (skip 1, which downloads ~100 MB and takes about a minute), --runs N.
+ */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { execa } from "execa";
+import { ENVIRONMENTS } from "../environments/index.js";
+import type { Environment } from "../environments/schema.js";
+import { removeAllContainers } from "../runtime/container-registry.js";
+import { configureTestcontainersEnv } from "../runtime/docker-engine.js";
+import { ensureImage, isResolved, resolveImage, type ResolvedImage } from "../runtime/images.js";
+import { C_SRC_DIR, REPO_ROOT } from "../runtime/paths.js";
+import { prepareImages } from "../runtime/prepare-images.js";
+import { EnvironmentSession } from "../runtime/session.js";
+import { hello } from "../scenarios/hello.js";
+
+const { values } = parseArgs({
+  options: { "skip-cold": { type: "boolean" }, runs: { type: "string", default: "5" } },
+});
+const RUNS = Number(values.runs);
+const env = (id: string) => ENVIRONMENTS.get(id) as Environment;
+const log = (line: string) => process.stderr.write(`  ${line}\n`);
+const rows: [string, string][] = [];
+
+configureTestcontainersEnv();
+const prepared = await prepareImages([env("glibc"), env("musl")], "offline", log);
+const docker = prepared.docker;
+
+if (!values["skip-cold"]) {
+  process.stderr.write("cold offline build of glibc + musl (fresh package cache):\n");
+  const cache = mkdtempSync(join(tmpdir(), "musl-lab-bench-cache-"));
+  process.env["LAB_CACHE_DIR"] = cache;
+  const images = await Promise.all(
+    ["glibc", "musl"].map(async (id) => {
+      const image = (await resolveImage(env(id), "offline", async () => false)) as ResolvedImage;
+      return { ...image, tag: `musl-lab-bench/${id}:offline-${Date.now()}` };
+    }),
+  );
+  const started = performance.now();
+  await Promise.all(images.map((image) => ensureImage(docker, image, log)));
+  rows.push(["cold offline build, default pair (parallel)", seconds(started)]);
+  for (const image of images) await docker.getImage(image.tag).remove().catch(() => undefined);
+  delete process.env["LAB_CACHE_DIR"];
+  rmSync(cache, { recursive: true, force: true });
+}
+
+process.stderr.write(`warm \`npm run lab -- hello\`, ${RUNS} runs:\n`);
+const out = mkdtempSync(join(tmpdir(), "musl-lab-bench-reports-"));
+const walls: number[] = [];
+const inLab: number[] = [];
+let builtImages = 0;
+for (let i = 0; i < RUNS; i++) {
+  const started = performance.now();
+  const run = await execa("npm", ["run", "-s", "lab", "--", "hello", "--json", "--output-dir", out], {
+    cwd: REPO_ROOT,
+    reject: false,
+  });
+  walls.push(performance.now() - started);
+  const report = JSON.parse(String(run.stdout)) as {
+    setup: string[];
+    exitStatus: number;
+    durationMs: number;
+  };
+  inLab.push(report.durationMs);
+  builtImages += report.setup.filter((line) => line.startsWith("built image")).length;
+  log(`run ${i + 1}: ${(walls[i]! / 1000).toFixed(2)} s, exit status ${report.exitStatus}`);
+}
+rows.push([`warm \`npm run lab -- hello\` (median of ${RUNS})`, `${(median(walls) / 1000).toFixed(2)} s`]);
+rows.push(["  fastest / slowest", `${(Math.min(...walls) / 1000).toFixed(2)} s / ${(Math.max(...walls) / 1000).toFixed(2)} s`]);
+rows.push(["  of which the lab's own work (median)", `${(median(inLab) / 1000).toFixed(2)} s`]);
+rows.push(["images built by the warm runs", String(builtImages)]);
+rmSync(out, { recursive: true, force: true });
+
+process.stderr.write("the same hello work, naively (a fresh container per compile and per run):\n");
+rows.push(["hello the naive way (container per step)", await naiveHello()]);
+await removeAllContainers();
+
+const width = Math.max(...rows.map(([k]) => k.length));
+process.stdout.write(`\nmusl-lab benchmark (${new Date().toISOString()})\n`);
+for (const [key, value] of rows) process.stdout.write(`  ${key.padEnd(width)}  ${value}\n`);
+
+/**
+ * Every compile and every run of the hello scenario in its own fresh container, as a shell script
+ * of `docker run --rm` lines would do it: start, copy in, exec, copy out, remove.
+ */
+async function naiveHello(): Promise<string> {
+  const images = new Map<string, ResolvedImage>();
+  for (const id of ["glibc", "musl"]) {
+    const resolution = prepared.resolutions.get(id);
+    if (resolution && isResolved(resolution)) images.set(id, resolution);
+  }
+  const sources = ["hello.c", "lab-probe.h"].map((f) => ({
+    path: `/lab/src/${f}`,
+    content: readFileSync(join(C_SRC_DIR, f)),
+  }));
+  const fresh = async (id: string) => {
+    const image = images.get(id)!;
+    return EnvironmentSession.start(image.environment, image.mode, image.tag);
+  };
+  const started = performance.now();
+  const binaries = new Map<string, Buffer>();
+  for (const testCase of hello.cases) {
+    const { build, check } = testCase;
+    if (check.kind === "run" && check.feature) continue; // gcompat: skipped offline
+    const key = `${build.for}-${build.link}`;
+    if (!binaries.has(key)) {
+      const builder = await fresh("glibc");
+      await builder.putFiles(sources);
+      const cc = build.for === "musl" ? "musl-gcc" : "gcc";
+      const flag = build.link === "static" ? "-static " : "";
+      await builder.run(`${cc} -O2 -Wall ${flag}-o /lab/out/probe /lab/src/hello.c`);
+      binaries.set(key, await builder.readFile("/lab/out/probe"));
+      await builder.stop();
+    }
+    if (check.kind !== "run") continue;
+    const target = await fresh(check.on);
+    await target.putFiles([{ path: "/lab/bin/probe", content: binaries.get(key)!, mode: 0o755 }]);
+    await target.run("/lab/bin/probe");
+    await target.stop();
+  }
+  return seconds(started);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function seconds(since: number): string {
+  return `${((performance.now() - since) / 1000).toFixed(1)} s`;
+}
