@@ -47,7 +47,11 @@ if (!values["skip-cold"]) {
   const started = performance.now();
   await Promise.all(images.map((image) => ensureImage(docker, image, log)));
   rows.push(["cold offline build, default pair (parallel)", seconds(started)]);
-  for (const image of images) await docker.getImage(image.tag).remove().catch(() => undefined);
+  for (const image of images)
+    await docker
+      .getImage(image.tag)
+      .remove()
+      .catch(() => undefined);
   delete process.env["LAB_CACHE_DIR"];
   rmSync(cache, { recursive: true, force: true });
 }
@@ -59,10 +63,14 @@ const inLab: number[] = [];
 let builtImages = 0;
 for (let i = 0; i < RUNS; i++) {
   const started = performance.now();
-  const run = await execa("npm", ["run", "-s", "lab", "--", "hello", "--json", "--output-dir", out], {
-    cwd: REPO_ROOT,
-    reject: false,
-  });
+  const run = await execa(
+    "npm",
+    ["run", "-s", "lab", "--", "hello", "--json", "--output-dir", out],
+    {
+      cwd: REPO_ROOT,
+      reject: false,
+    },
+  );
   walls.push(performance.now() - started);
   const report = JSON.parse(String(run.stdout)) as {
     setup: string[];
@@ -73,8 +81,14 @@ for (let i = 0; i < RUNS; i++) {
   builtImages += report.setup.filter((line) => line.startsWith("built image")).length;
   log(`run ${i + 1}: ${(walls[i]! / 1000).toFixed(2)} s, exit status ${report.exitStatus}`);
 }
-rows.push([`warm \`npm run lab -- hello\` (median of ${RUNS})`, `${(median(walls) / 1000).toFixed(2)} s`]);
-rows.push(["  fastest / slowest", `${(Math.min(...walls) / 1000).toFixed(2)} s / ${(Math.max(...walls) / 1000).toFixed(2)} s`]);
+rows.push([
+  `warm \`npm run lab -- hello\` (median of ${RUNS})`,
+  `${(median(walls) / 1000).toFixed(2)} s`,
+]);
+rows.push([
+  "  fastest / slowest",
+  `${(Math.min(...walls) / 1000).toFixed(2)} s / ${(Math.max(...walls) / 1000).toFixed(2)} s`,
+]);
 rows.push(["  of which the lab's own work (median)", `${(median(inLab) / 1000).toFixed(2)} s`]);
 rows.push(["images built by the warm runs", String(builtImages)]);
 rmSync(out, { recursive: true, force: true });

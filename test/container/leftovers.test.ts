@@ -1,0 +1,64 @@
+import { hostname } from "node:os";
+import { getContainerRuntimeClient } from "testcontainers";
+import { expect, test } from "vitest";
+import {
+  LABEL_ENVIRONMENT,
+  LABEL_LAB,
+  LABEL_OWNER_HOST,
+  LABEL_OWNER_PID,
+  LABEL_RUN,
+  removeLeftoverContainers,
+} from "../../lab/runtime/container-registry.js";
+import { ENVIRONMENTS } from "../../lab/environments/index.js";
+import type { Environment } from "../../lab/environments/schema.js";
+import { prepareImages } from "../../lab/runtime/prepare-images.js";
+
+/** A run killed with -9 leaves its containers; the next start finds them by label and removes them. */
+test("containers of a dead run are removed at the next start, those of a live one are kept", async () => {
+  const prepared = await prepareImages(
+    [ENVIRONMENTS.get("musl") as Environment],
+    "auto",
+    () => undefined,
+  );
+  const image = prepared.resolutions.get("musl");
+  if (!image || !("tag" in image)) throw new Error("no musl image");
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  const create = async (ownerPid: number) => {
+    const container = await docker.createContainer({
+      Image: image.tag,
+      Cmd: ["sleep", "600"],
+      HostConfig: { NetworkMode: "none" },
+      Labels: {
+        [LABEL_LAB]: "true",
+        [LABEL_RUN]: `leftover-test-${ownerPid}`,
+        [LABEL_OWNER_PID]: String(ownerPid),
+        [LABEL_OWNER_HOST]: hostname(),
+        [LABEL_ENVIRONMENT]: "musl",
+      },
+    });
+    await container.start();
+    return container.id;
+  };
+  // 2^22 + 1 is above Linux's largest pid, so no process can own it.
+  const dead = await create(4_194_305);
+  const alive = await create(process.pid);
+  const lines: string[] = [];
+  try {
+    expect(await removeLeftoverContainers(docker, (l) => lines.push(l))).toBeGreaterThanOrEqual(1);
+    const remaining = (await docker.listContainers({ all: true })).map((c) => c.Id);
+    expect(remaining).not.toContain(dead);
+    expect(remaining).toContain(alive);
+    expect(lines.join("\n")).toMatch(
+      /removed \d+ leftover container\(s\) of crashed run\(s\) .*leftover-test-4194305/,
+    );
+  } finally {
+    await docker
+      .getContainer(alive)
+      .remove({ force: true })
+      .catch(() => undefined);
+    await docker
+      .getContainer(dead)
+      .remove({ force: true })
+      .catch(() => undefined);
+  }
+});
