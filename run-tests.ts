@@ -12,6 +12,8 @@ import { REPO_ROOT } from "./lab/runtime/paths.js";
 import { loadScenarios } from "./lab/scenarios/index.js";
 
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+/** Set by a signal: whatever the run does next (it may fail on its removed containers), we exit so. */
+let interruptedBy: keyof typeof SIGNAL_EXIT | null = null;
 
 async function main(argv: string[]): Promise<number> {
   const scenarios = loadScenarios();
@@ -28,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
   const controller = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
+      interruptedBy = signal;
       process.stderr.write(`\n${signal}: removing this run's containers…\n`);
       controller.abort(signal);
       // The run may be inside a long exec; do not wait for it to notice.
@@ -56,9 +59,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (status) => process.exit(status),
+  (status) => process.exit(interruptedBy ? SIGNAL_EXIT[interruptedBy] : status),
   async (error: unknown) => {
     await removeAllContainers();
+    if (interruptedBy) process.exit(SIGNAL_EXIT[interruptedBy]);
     if (isLabError(error)) {
       const known = error as LabError & { details?: string };
       process.stderr.write(`musl-lab: ${known.message}\n`);
