@@ -44,27 +44,9 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/musl-rootfs.$SUITE.XXXXXX")
 ROOT="$WORK/root"
 mkdir -- "$ROOT"
 
-# Network steps run in their own process group (setsid) so that a TERM sent to this script alone
-# (Node's child.kill() signals one pid) stops apt and its download helpers at once, instead of after
-# the step; bash runs traps only between foreground commands, hence `& wait`.
-CHILD=
-run() {
-  setsid "$@" 3>&- &
-  CHILD=$!
-  wait "$CHILD"
-  CHILD=
-}
-stop_child() {
-  [ -n "${CHILD:-}" ] || return 0
-  kill -TERM -- "-$CHILD" 2>/dev/null || true
-  local _
-  for _ in $(seq 50); do
-    kill -0 -- "-$CHILD" 2>/dev/null || break
-    sleep 0.2
-  done
-  kill -KILL -- "-$CHILD" 2>/dev/null || true
-  CHILD=
-}
+# run (a step in its own process group) and stop_child, used by cleanup.
+# shellcheck source=docker/offline/lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 cleanup() {
   local rc=$?

@@ -73,14 +73,7 @@ export async function removeAllContainers(): Promise<void> {
       all: true,
       filters: { label: [`${LABEL_RUN}=${RUN_ID}`] },
     });
-    await Promise.all(
-      missed.map((c) =>
-        docker
-          .getContainer(c.Id)
-          .remove({ force: true })
-          .catch(() => undefined),
-      ),
-    );
+    await forceRemove(docker, missed);
   } catch {
     // No engine to ask (it may be what failed); the tracked containers were handled above.
   }
@@ -97,19 +90,24 @@ export async function removeLeftoverContainers(docker: Dockerode, log: Log): Pro
     filters: { label: [`${LABEL_LAB}=true`, `${LABEL_OWNER_HOST}=${hostname()}`] },
   });
   const orphans = containers.filter((c) => !isAlive(Number(c.Labels[LABEL_OWNER_PID])));
+  await forceRemove(docker, orphans);
+  if (orphans.length > 0) {
+    const runs = [...new Set(orphans.map((c) => c.Labels[LABEL_RUN]))].join(", ");
+    log(`cleanup: removed ${orphans.length} leftover container(s) of crashed run(s) ${runs}`);
+  }
+  return orphans.length;
+}
+
+/** Kills and removes; a container already gone (or going) is no error on the way out. */
+async function forceRemove(docker: Dockerode, containers: { Id: string }[]): Promise<void> {
   await Promise.all(
-    orphans.map((c) =>
+    containers.map((c) =>
       docker
         .getContainer(c.Id)
         .remove({ force: true })
         .catch(() => undefined),
     ),
   );
-  if (orphans.length > 0) {
-    const runs = [...new Set(orphans.map((c) => c.Labels[LABEL_RUN]))].join(", ");
-    log(`cleanup: removed ${orphans.length} leftover container(s) of crashed run(s) ${runs}`);
-  }
-  return orphans.length;
 }
 
 function isAlive(pid: number): boolean {
