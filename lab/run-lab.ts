@@ -25,14 +25,28 @@ import {
 } from "./runtime/images.js";
 import { prepareImages } from "./runtime/prepare-images.js";
 import { C_SRC_DIR } from "./runtime/paths.js";
-import { EnvironmentSession, WORK_DIR } from "./runtime/session.js";
-import type { Build, Case, Scenario } from "./scenarios/schema.js";
+import { EnvironmentSession, WORK_DIR, type ProbeRun } from "./runtime/session.js";
+import { findLimit, type LimitFound } from "./measure/find-limit.js";
+import {
+  VALUE_PLACEHOLDER,
+  type Build,
+  type Case,
+  type Scenario,
+  type Search,
+} from "./scenarios/schema.js";
 import { TOOL_VERSION } from "./version.js";
 
 const COMPILE_TIMEOUT_MS = 120_000;
 const COMPILE_FLAGS = ["-O2", "-Wall"];
-/** Probe runs in flight at once (2 cores: more only queues in the engine). */
-const PARALLEL_RUNS = 4;
+/** Batches or searches in flight at once: one per core, each a sequence of runs in one exec. */
+const PARALLEL_UNITS = 2;
+/**
+ * Values a search tries per round. Three (a bracket split in four) measured fastest here: a try
+ * near glibc's 8 MiB limit costs ~80 ms of page faults, an exec round trip ~60 ms.
+ */
+const SEARCH_BATCH = 3;
+/** Runs per batch: one exec round trip (~50 ms) serves this many probe runs. */
+const BATCH_SIZE = 8;
 
 export interface LabOptions {
   scenarios: Scenario[];
@@ -46,10 +60,12 @@ export interface LabOptions {
   sourceDirs?: string[];
 }
 
-/** One case in one environment, before it runs. */
+/** One case (one value of it, for a sweep) in one environment, before it runs. */
 interface CaseInstance {
   scenario: Scenario;
   testCase: Case;
+  /** The sweep's value this instance runs with, or null. */
+  value: number | null;
   target: Environment | null;
   /** Family placeholder shown when no environment of the needed family is selected. */
   targetName: string;
@@ -120,6 +136,7 @@ export async function runLab(options: LabOptions): Promise<RunResult> {
         .filter((f) => f.endsWith(".c") || f.endsWith(".h"))
         .map((f) => ({ path: `${WORK_DIR}/src/${f}`, content: readFileSync(join(dir, f)) })),
     );
+    const compileStarted = Date.now();
     const jobs = await compileAll(
       instances,
       sources,
@@ -129,7 +146,10 @@ export async function runLab(options: LabOptions): Promise<RunResult> {
       abort,
     );
     abort();
-    const results = await runInstances(instances, jobs, sessionOf, resolutions, abort);
+    options.log(
+      `compiled ${jobs.size} build${jobs.size === 1 ? "" : "s"} (${elapsed(compileStarted)})`,
+    );
+    const results = await runInstances(instances, jobs, sessionOf, resolutions, abort, options.log);
 
     const detected = await Promise.all([...sessions.values()].map(async (s) => (await s).detected));
     const environments = detected.filter((d) =>
@@ -149,6 +169,12 @@ export async function runLab(options: LabOptions): Promise<RunResult> {
         title: scenario.title,
         description: scenario.description,
         sources: scenario.sources,
+        sweeps: Object.fromEntries(
+          scenario.cases.flatMap((c) =>
+            c.sweep ? [[c.id, { unit: c.sweep.unit, values: c.sweep.values }]] : [],
+          ),
+        ),
+        report: scenario.report,
         cases: results.filter((r) => r.scenario === scenario.id),
       })),
       summary,
@@ -171,35 +197,48 @@ export function selectEnvironments(ids: string[]): Environment[] {
   return [...chosen, ...variants];
 }
 
-/** Expands each case over the selected environments it concerns. */
+/** Expands each case over the selected environments it concerns, and over its sweep's values. */
 export function planScenario(scenario: Scenario, selected: Environment[]): CaseInstance[] {
+  return planEnvironments(scenario, selected).flatMap((instance) =>
+    instance.testCase.sweep
+      ? instance.testCase.sweep.values.map((value) => ({ ...instance, value }))
+      : [instance],
+  );
+}
+
+function planEnvironments(scenario: Scenario, selected: Environment[]): CaseInstance[] {
   const plain = selected.filter((e) => !e.variant);
   const firstOf = (family: LibcFamily) => plain.find((e) => e.family === family) ?? null;
   return scenario.cases.flatMap((testCase): CaseInstance[] => {
     const { build, check } = testCase;
-    const notSelected = (family: LibcFamily) =>
+    const notSelected = (family: string) =>
       `no ${family} environment is selected (add one with --env)`;
     if (check.kind === "elf") {
-      const target = firstOf(build.for);
+      // The schema loader refuses `native` for ELF checks: there is no target to be native to.
+      const family = build.for as LibcFamily;
+      const target = firstOf(family);
       return [
         {
           scenario,
           testCase,
+          value: null,
           target,
-          targetName: target?.id ?? build.for,
+          targetName: target?.id ?? family,
           buildFor: target,
-          skipReason: target ? null : notSelected(build.for),
+          skipReason: target ? null : notSelected(family),
         },
       ];
     }
+    const onFamily = (e: Environment) => check.on === "every" || e.family === check.on;
     const targets = check.feature
-      ? selected.filter((e) => e.family === check.on && e.variant?.feature === check.feature)
-      : plain.filter((e) => e.family === check.on);
+      ? selected.filter((e) => onFamily(e) && e.variant?.feature === check.feature)
+      : plain.filter(onFamily);
     if (targets.length === 0) {
       return [
         {
           scenario,
           testCase,
+          value: null,
           target: null,
           targetName: check.feature ? `${check.on}+${check.feature}` : check.on,
           buildFor: null,
@@ -210,14 +249,16 @@ export function planScenario(scenario: Scenario, selected: Environment[]): CaseI
       ];
     }
     return targets.map((target) => {
-      const buildFor = target.family === build.for && !target.variant ? target : firstOf(build.for);
+      const family = build.for === "native" ? target.family : build.for;
+      const buildFor = target.family === family && !target.variant ? target : firstOf(family);
       return {
         scenario,
         testCase,
+        value: null,
         target,
         targetName: target.id,
         buildFor,
-        skipReason: buildFor ? null : notSelected(build.for),
+        skipReason: buildFor ? null : notSelected(family),
       };
     });
   });
@@ -303,33 +344,39 @@ async function runInstances(
   sessionOf: SessionOf,
   resolutions: Map<string, ImageResolution>,
   abort: () => void,
+  log: Log,
 ): Promise<CaseResult[]> {
-  const results: CaseResult[] = [];
   const copies = new Map<string, Promise<void>>();
+  const results: CaseResult[] = [];
   for (const scenario of new Set(instances.map((i) => i.scenario))) {
+    const scenarioStarted = Date.now();
     const own = instances.filter((i) => i.scenario === scenario);
-    // A scenario that measures time runs its cases one at a time on a quiet machine; the others
-    // run a few at once, which is where most of a warm run's time would otherwise go.
-    const limit = scenario.exclusiveRuns ? 1 : PARALLEL_RUNS;
-    results.push(
-      ...(await mapWithLimit(own, limit, async (instance) => {
-        abort();
-        return runInstance(instance);
-      })),
-    );
+    const prepared = await Promise.all(own.map(prepare));
+    const finished = new Map<PreparedInstance, CaseResult>();
+    const waiting: Runnable[] = [];
+    for (const item of prepared) {
+      if ("result" in item) finished.set(item, item.result);
+      else waiting.push(item);
+    }
+    // A scenario that measures time runs its cases one at a time on a quiet machine. The others
+    // run batches of plain runs (one exec each) and searches, two at once: one per core.
+    const units: Runnable[][] = scenario.exclusiveRuns
+      ? waiting.map((w) => [w])
+      : batchRuns(waiting);
+    const limit = scenario.exclusiveRuns ? 1 : PARALLEL_UNITS;
+    await mapWithLimit(units, limit, async (unit) => {
+      abort();
+      for (const [item, result] of await runUnit(unit)) finished.set(item, result);
+    });
+    results.push(...prepared.map((item) => finished.get(item) as CaseResult));
+    log(`ran ${scenario.id}: ${own.length} results (${elapsed(scenarioStarted)})`);
   }
   return results;
 
-  async function runInstance(instance: CaseInstance): Promise<CaseResult> {
-    const { scenario, testCase, target, buildFor } = instance;
-    const base = {
-      scenario: scenario.id,
-      id: testCase.id,
-      title: testCase.title,
-      role: testCase.role,
-      environment: instance.targetName,
-      note: testCase.note ?? null,
-    };
+  /** Everything short of running: skips, build errors and ELF reads are settled here. */
+  async function prepare(instance: CaseInstance): Promise<PreparedInstance> {
+    const { testCase, target, buildFor, value } = instance;
+    const base = resultBase(instance);
     const unavailable = [target, buildFor]
       .map((e) => (e ? resolutions.get(e.id) : undefined))
       .find((r) => r && !isResolved(r));
@@ -338,38 +385,44 @@ async function runInstances(
       (unavailable && !isResolved(unavailable) ? unavailable.unavailable : null);
     const job = buildFor ? jobs.get(buildKey(testCase.build, buildFor)) : undefined;
     if (skipReason || !target || !job?.result || !job.builder) {
-      return finish(base, null, null, null, {
-        kind: "skipped",
-        reason: skipReason ?? "nothing to run",
-      });
+      return {
+        result: finish(base, null, null, null, {
+          kind: "skipped",
+          reason: skipReason ?? "nothing to run",
+        }),
+      };
     }
     const { session, detected } = await sessionOf(target.id);
-    const libc = detected.libc;
-    const expectation = selectExpectation(testCase.expect, libc);
+    const expectation = selectExpectation(testCase.expect, detected.libc, value);
     if (job.result.exitCode !== 0) {
-      return finish(base, job.result, null, expectation, {
-        kind: "build-failed",
-        output: job.result.output,
-      });
+      return {
+        result: finish(base, job.result, null, expectation, {
+          kind: "build-failed",
+          output: job.result.output,
+        }),
+      };
     }
-    if (testCase.check.kind === "elf") {
+    const check = testCase.check;
+    if (check.kind === "elf") {
       const elf = job.elf!;
-      return finish(
-        base,
-        job.result,
-        `lab elf-reader ${WORK_DIR}/out/${job.binaryName}`,
-        expectation,
-        {
-          kind: "ran",
-          exitCode: 0,
-          signal: null,
-          stdout: formatElfSummary(elf),
-          stderr: "",
-          timedOut: false,
-          durationMs: 0,
-          measurements: elfMeasurements(elf),
-        },
-      );
+      return {
+        result: finish(
+          base,
+          job.result,
+          `lab elf-reader ${WORK_DIR}/out/${job.binaryName}`,
+          expectation,
+          {
+            kind: "ran",
+            exitCode: 0,
+            signal: null,
+            stdout: formatElfSummary(elf),
+            stderr: "",
+            timedOut: false,
+            durationMs: 0,
+            measurements: elfMeasurements(elf),
+          },
+        ),
+      };
     }
     const binary = `${WORK_DIR}/bin/${job.binaryName}`;
     const copyKey = `${job.key}->${target.id}`;
@@ -384,9 +437,51 @@ async function runInstances(
       );
     }
     await copies.get(copyKey);
-    const command = [binary, ...testCase.check.args.map(shellQuote)].join(" ");
-    const run = await session.run(command, { timeoutMs: testCase.check.timeoutMs });
-    return finish(base, job.result, command, expectation, {
+    return { instance, base, check, session, binary, build: job.result, expectation };
+  }
+
+  async function runUnit(unit: Runnable[]): Promise<[Runnable, CaseResult][]> {
+    const [first] = unit;
+    if (unit.length === 1 && first) {
+      if (first.check.kind === "search") return [[first, await runSearch(first)]];
+      const command = probeCommand(first.binary, first.check, first.instance.value);
+      const run = await first.session.run(command, { timeoutMs: first.check.timeoutMs });
+      return [[first, finishRun(first, run)]];
+    }
+    const session = first!.session;
+    const runs = await session.runBatch(
+      unit.map((item) => probeCommand(item.binary, item.check, item.instance.value)),
+      { timeoutMs: Math.max(...unit.map((item) => item.check.timeoutMs)) },
+    );
+    return unit.map((item, i) => [item, finishRun(item, runs[i] as ProbeRun)]);
+  }
+
+  async function runSearch(item: Runnable): Promise<CaseResult> {
+    const check = item.check as Extract<Case["check"], { kind: "search" }>;
+    const runsByValue = new Map<number, ProbeRun>();
+    const found = await findLimit(
+      check.search,
+      async (values) => {
+        const runs = await item.session.runBatch(
+          values.map((v) => probeCommand(item.binary, check, v)),
+          { timeoutMs: check.timeoutMs },
+        );
+        values.forEach((v, i) => runsByValue.set(v, runs[i] as ProbeRun));
+        return runs.map((r) => r.exitCode === 0 && r.signal === null);
+      },
+      SEARCH_BATCH,
+    );
+    return finish(
+      item.base,
+      item.build,
+      probeCommand(item.binary, check, null),
+      item.expectation,
+      searchObservation(check.search, found, runsByValue),
+    );
+  }
+
+  function finishRun(item: Runnable, run: ProbeRun): CaseResult {
+    return finish(item.base, item.build, run.command, item.expectation, {
       kind: "ran",
       exitCode: run.exitCode,
       signal: run.signal,
@@ -397,6 +492,118 @@ async function runInstances(
       measurements: parseMeasurements(run.stdout),
     });
   }
+}
+
+type ResultBase = Pick<
+  CaseResult,
+  "scenario" | "id" | "caseId" | "value" | "title" | "role" | "environment" | "note"
+>;
+
+interface Runnable {
+  instance: CaseInstance;
+  base: ResultBase;
+  check: Extract<Case["check"], { kind: "run" | "search" }>;
+  session: EnvironmentSession;
+  binary: string;
+  build: BuildRecord;
+  expectation: CaseResult["expected"];
+}
+type PreparedInstance = Runnable | { result: CaseResult };
+
+/**
+ * Plain runs grouped per environment into batches; a search is a unit of its own and goes first:
+ * it is the longest unit, and the batches fill the other core meanwhile.
+ */
+function batchRuns(items: Runnable[]): Runnable[][] {
+  const units: Runnable[][] = items.filter((i) => i.check.kind === "search").map((i) => [i]);
+  const open = new Map<EnvironmentSession, Runnable[]>();
+  for (const item of items) {
+    if (item.check.kind === "search") continue;
+    let batch = open.get(item.session);
+    if (!batch || batch.length >= BATCH_SIZE) {
+      batch = [];
+      open.set(item.session, batch);
+      units.push(batch);
+    }
+    batch.push(item);
+  }
+  return units;
+}
+
+function resultBase(instance: CaseInstance): ResultBase {
+  const { scenario, testCase, value } = instance;
+  return {
+    scenario: scenario.id,
+    id: value === null ? testCase.id : `${testCase.id}-${value}`,
+    caseId: testCase.id,
+    value,
+    title:
+      value === null
+        ? testCase.title
+        : `${testCase.title} (${value} ${testCase.sweep?.unit ?? ""})`.replace(" )", ")"),
+    role: testCase.role,
+    environment: instance.targetName,
+    note: testCase.note ?? null,
+  };
+}
+
+/** What a search saw, as one observation: the facts at the limit plus the limit itself. */
+export function searchObservation(
+  search: Search,
+  found: LimitFound,
+  runsByValue: Map<number, ProbeRun>,
+): Observation {
+  const atLimit = found.limit === null ? undefined : runsByValue.get(found.limit);
+  const atFailure = found.firstFailure === null ? undefined : runsByValue.get(found.firstFailure);
+  const timedOut = [...runsByValue.values()].some((r) => r.timedOut);
+  const trail = found.trials
+    .map((t) => {
+      const run = runsByValue.get(t.value);
+      const how = t.passed ? "ok" : (run?.signal ?? `exit ${run?.exitCode}`);
+      return `${t.value} ${search.unit}: ${how}`;
+    })
+    .join("\n");
+  return {
+    kind: "ran",
+    exitCode: found.limit !== null && found.monotonic ? 0 : 1,
+    signal: null,
+    stdout: `tried (${search.unit}): ${trail}\n${atLimit?.stdout ?? ""}`.trimEnd(),
+    stderr: atFailure?.stderr ?? "",
+    timedOut,
+    durationMs: [...runsByValue.values()].reduce((sum, r) => sum + r.durationMs, 0),
+    measurements: {
+      ...parseMeasurements(atLimit?.stdout ?? ""),
+      limit: found.limit === null ? "none" : String(found.limit),
+      first_failure: found.firstFailure === null ? "none" : String(found.firstFailure),
+      failure: atFailure ? (atFailure.signal ?? `exit ${atFailure.exitCode}`) : "none",
+      runs: String(found.trials.length),
+      rounds: String(found.rounds),
+      monotonic: String(found.monotonic),
+    },
+  };
+}
+
+/**
+ * The shell command for one probe run, as a user would type it: `ulimit` first, variables set or
+ * unset by the shell itself (so a missing loader still reads `sh: …: not found`), then the binary.
+ */
+export function probeCommand(
+  binary: string,
+  check: Extract<Case["check"], { kind: "run" | "search" }>,
+  value: number | null,
+): string {
+  const parts: string[] = [];
+  if (check.limits) parts.push(`ulimit -s ${check.limits.stackKib};`);
+  const unset = Object.keys(check.env).filter((k) => check.env[k] === null);
+  if (unset.length > 0) parts.push(`unset ${unset.join(" ")};`);
+  for (const [name, v] of Object.entries(check.env)) {
+    if (v !== null) parts.push(`${name}=${shellQuote(v)}`);
+  }
+  parts.push(binary);
+  for (const arg of check.args) {
+    parts.push(shellQuote(value === null ? arg : arg.replaceAll(VALUE_PLACEHOLDER, String(value))));
+  }
+  return parts.join(" ");
 }
 
 /** Like Promise.all over `items`, with at most `limit` in flight; results keep the input order. */
@@ -418,7 +625,7 @@ async function mapWithLimit<T, R>(
 }
 
 function finish(
-  base: Pick<CaseResult, "scenario" | "id" | "title" | "role" | "environment" | "note">,
+  base: ResultBase,
   build: BuildRecord | null,
   command: string | null,
   expected: CaseResult["expected"],
@@ -461,6 +668,10 @@ function summarize(results: CaseResult[]): SummaryCounts {
   counts.total = results.length;
   for (const r of results) counts[r.outcome] += 1;
   return counts;
+}
+
+function elapsed(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
 }
 
 function sortByIds<T extends { id: string }>(items: T[], order: string[]): T[] {

@@ -1,5 +1,5 @@
 import type { Outcome } from "./classify/outcomes.js";
-import type { CaseRole, Expectation } from "./scenarios/schema.js";
+import type { CaseRole, Expectation, ReportSpec } from "./scenarios/schema.js";
 import type { DetectedEnvironment } from "./runtime/detect.js";
 import type { ImagesOption } from "./runtime/images.js";
 
@@ -20,7 +20,12 @@ export interface BuildRecord {
 /** One case in one environment: everything observed, what was predicted, and the verdict. */
 export interface CaseResult {
   scenario: string;
+  /** Unique in the scenario: the case id, or `<case id>-<value>` for one value of a sweep. */
   id: string;
+  /** The case in the scenario's data this result comes from. */
+  caseId: string;
+  /** The sweep's value for this run, or null when the case does not sweep. */
+  value: number | null;
   title: string;
   role: CaseRole;
   /** Where it ran (or would have run, when skipped). */
@@ -47,6 +52,10 @@ export interface ScenarioResult {
   title: string;
   description: string;
   sources: string[];
+  /** Sweeps in this scenario: case id -> unit, so reports can draw value-by-environment tables. */
+  sweeps: Record<string, { unit: string; values: number[] }>;
+  /** Tables, claims and advice the scenario asks reports to show (see ReportSpecSchema). */
+  report: ReportSpec;
   cases: CaseResult[];
 }
 

@@ -26,16 +26,24 @@ export interface Classification {
   mismatches: string[];
 }
 
-/** The first expectation whose `when` fits the detected libc; none means the data has a gap. */
+/**
+ * The first expectation whose `when` fits the detected libc (and the sweep's value, for a case that
+ * sweeps); none means the data has a gap.
+ */
 export function selectExpectation(
   expectations: readonly Expectation[],
   libc: { family: LibcFamily; version: string },
+  value: number | null = null,
 ): Expectation | null {
   return (
     expectations.find(
       ({ when }) =>
         (when?.family === undefined || when.family === libc.family) &&
-        (when?.version === undefined || satisfiesRange(libc.version, when.version)),
+        (when?.version === undefined || satisfiesRange(libc.version, when.version)) &&
+        (when?.value === undefined ||
+          (value !== null &&
+            value >= (when.value.min ?? Number.NEGATIVE_INFINITY) &&
+            value <= (when.value.max ?? Number.POSITIVE_INFINITY))),
     ) ?? null
   );
 }
@@ -123,7 +131,7 @@ function compare(
   }
   for (const [key, wanted] of Object.entries(expectation.measurements ?? {})) {
     const got = observed.measurements[key];
-    const problem = checkMeasurement(wanted, got);
+    const problem = checkMeasurement(wanted, got, observed.measurements);
     if (problem)
       mismatches.push(`${key}: wanted ${problem}, got ${got === undefined ? "nothing" : got}`);
   }
@@ -134,8 +142,15 @@ function compare(
 export function checkMeasurement(
   wanted: MeasurementExpectation,
   got: string | undefined,
+  all: Record<string, string> = {},
 ): string | null {
   if (typeof wanted === "string") return got === wanted ? null : wanted;
+  if ("sameAs" in wanted) {
+    const other = all[wanted.sameAs];
+    return got !== undefined && got === other
+      ? null
+      : `the same as ${wanted.sameAs} (${other ?? "nothing"})`;
+  }
   if ("pattern" in wanted) {
     return got !== undefined && new RegExp(wanted.pattern).test(got) ? null : `/${wanted.pattern}/`;
   }

@@ -1,7 +1,16 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import { OUTCOME_INFO, type Outcome } from "../classify/outcomes.js";
 import type { CaseResult, RunResult, ScenarioResult } from "../run-result.js";
+import Table from "cli-table3";
 import { box } from "./box.js";
+import {
+  adviceViews,
+  claimViews,
+  measurementTables,
+  sweepViews,
+  type SweepCell,
+  type SweepView,
+} from "./scenario-views.js";
 
 export interface ConsoleOptions {
   /** Colour on or off; the CLI decides from NO_COLOR, FORCE_COLOR and whether stdout is a TTY. */
@@ -18,7 +27,7 @@ export function renderConsole(result: RunResult, options: ConsoleOptions): strin
   const width = Math.max(60, options.width);
   return [
     renderTitle(result, c, width),
-    ...result.scenarios.map((scenario) => renderScenario(scenario, c, width)),
+    ...result.scenarios.map((scenario) => renderScenario(result, scenario, c, width)),
     renderSummary(result, c, width),
   ].join("\n");
 }
@@ -40,13 +49,120 @@ function renderTitle(result: RunResult, c: ChalkInstance, width: number): string
   return box(null, lines, width);
 }
 
-function renderScenario(scenario: ScenarioResult, c: ChalkInstance, width: number): string {
+function renderScenario(
+  result: RunResult,
+  scenario: ScenarioResult,
+  c: ChalkInstance,
+  width: number,
+): string {
   const lines: string[] = [c.dim(scenario.description), ""];
-  for (const result of scenario.cases) {
-    lines.push(...renderCase(result, c), "");
+  const sweeps = new Map(sweepViews(result, scenario).map((view) => [view.caseId, view]));
+  const shown = new Set<string>();
+  for (const caseResult of scenario.cases) {
+    const sweep = sweeps.get(caseResult.caseId);
+    if (!sweep) {
+      lines.push(...renderCase(caseResult, c), "");
+    } else if (!shown.has(sweep.caseId)) {
+      shown.add(sweep.caseId);
+      lines.push(...renderSweep(sweep, c), "");
+    }
+  }
+  for (const table of measurementTables(result, scenario)) {
+    lines.push(c.bold(table.title));
+    lines.push(
+      ...renderTable(
+        ["", ...table.columns.map((col) => col.label)],
+        table.rows.map((row) => [
+          `${row.differs ? c.yellow("≠ ") : "  "}${row.label}`,
+          ...row.cells.map((cell) => cell ?? c.dim("—")),
+        ]),
+      ),
+    );
+    if (table.rows.some((row) => row.differs))
+      lines.push(c.dim("≠ marks rows where the environments differ"));
+    if (table.note) lines.push(table.note);
+    lines.push("");
+  }
+  const claims = claimViews(result, scenario);
+  if (claims.length > 0) {
+    lines.push(c.bold("Claims checked against this run"));
+    for (const claim of claims) {
+      lines.push(`  “${claim.claim}”`);
+      for (const check of claim.checks) {
+        const verdict =
+          check.holds === null
+            ? c.dim("not measured")
+            : check.holds
+              ? c.green("holds")
+              : c.red("does not hold");
+        lines.push(`    ${check.column.label}: ${check.value ?? "—"} → ${verdict}`);
+      }
+    }
+    lines.push("");
+  }
+  const advice = adviceViews(result, scenario);
+  if (advice.length > 0) {
+    lines.push(c.bold("What to do"));
+    for (const item of advice) {
+      lines.push(`  • ${item.text}`);
+      if (item.evidence.length > 0) {
+        const proof = item.evidence.map((e) => {
+          const counts = e.counts.map(({ outcome, count }) => {
+            const info = OUTCOME_INFO[outcome];
+            return c[info.color](`${info.glyph} ${count > 1 ? `${count}× ` : ""}${info.label}`);
+          });
+          return `${e.column.id} ${counts.join(", ")}`;
+        });
+        lines.push(c.dim(`    measured: ${proof.join(" · ")}`));
+      }
+    }
+    lines.push("");
   }
   lines.push(c.dim(`Sources: ${scenario.sources.join(" · ")}`));
   return box(`${scenario.id}: ${scenario.title}`.slice(0, width - 8), lines, width);
+}
+
+/** A sweep as the classic "Size | glibc | musl" table, explained once per distinct reason. */
+function renderSweep(view: SweepView, c: ChalkInstance): string[] {
+  const lines = [c.bold(view.title)];
+  lines.push(
+    ...renderTable(
+      [view.unit, ...view.columns.map((col) => col.label)],
+      view.rows.map((row) => [
+        String(row.value),
+        ...row.cells.map((cell) => {
+          if (!cell) return c.dim("—");
+          const info = OUTCOME_INFO[cell.outcome];
+          const mark = cell.status === "ok" ? "✓" : "✗";
+          const surprise = info.predicted ? "" : ` ${info.label}`;
+          return c[info.color](`${mark} ${cell.status}${surprise}`);
+        }),
+      ]),
+    ),
+  );
+  for (const e of view.explanations) {
+    const info = OUTCOME_INFO[e.outcome];
+    lines.push(
+      `    ${c[info.color](info.glyph)} ${e.environment}, ${e.values.join(", ")} ${view.unit}: ${e.text}`,
+    );
+  }
+  const surprises = view.rows.flatMap((row) =>
+    row.cells.filter((cell): cell is SweepCell => !!cell && !OUTCOME_INFO[cell.outcome].predicted),
+  );
+  for (const cell of surprises) lines.push(...renderCase(cell.result, c));
+  const first = view.rows.flatMap((row) => row.cells).find((cell) => cell?.result.command);
+  if (first) lines.push(c.dim(`    e.g. $ ${first.result.command}`));
+  return lines;
+}
+
+function renderTable(head: string[], rows: string[][]): string[] {
+  const table = new Table({
+    head,
+    style: { head: [], border: [], "padding-left": 1, "padding-right": 1 },
+    chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
+  });
+  table.push(...rows);
+  return table.toString().split("\n");
 }
 
 export function renderCase(result: CaseResult, c: ChalkInstance): string[] {

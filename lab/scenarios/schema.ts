@@ -15,15 +15,25 @@ export const MeasurementExpectationSchema = z.union([
   z.strictObject({ min: z.number().optional(), max: z.number().optional() }),
   /** A value that must match this regular expression (e.g. any `GLIBC_2.x`). */
   z.strictObject({ pattern: z.string() }),
+  /** The same value as another fact of the same run (e.g. the thread stack equals RLIMIT_STACK). */
+  z.strictObject({ sameAs: z.string().regex(/^[a-z_][a-z0-9_.]*$/) }),
 ]);
 export type MeasurementExpectation = z.infer<typeof MeasurementExpectationSchema>;
 
+/** Inclusive bounds on a sweep's value (e.g. the array size in KiB). */
+export const ValueRangeSchema = z.strictObject({
+  min: z.number().optional(),
+  max: z.number().optional(),
+});
+
 export const ExpectationSchema = z.strictObject({
-  /** Which libc (and versions of it) this expectation is for; omitted means any. */
+  /** Which libc (and versions of it, and values of a sweep) this expectation is for; omitted means any. */
   when: z
     .strictObject({
       family: LibcFamilySchema.optional(),
       version: VersionRangeSchema.optional(),
+      /** Only for the values of the case's sweep within these bounds. */
+      value: ValueRangeSchema.optional(),
     })
     .optional(),
   /** `success` is exit status 0 and no signal; anything else is `failure`. */
@@ -48,23 +58,70 @@ export type Expectation = z.infer<typeof ExpectationSchema>;
 export const BuildSchema = z.strictObject({
   /** A file in c-src/. */
   probe: z.string().regex(/^[a-z0-9-]+\.c$/),
-  /** Compiled for this libc, with the compile recipe of the selected environment of that family. */
-  for: LibcFamilySchema,
+  /**
+   * Compiled for this libc, with the compile recipe of the selected environment of that family;
+   * `native`: for the libc of each environment the case runs on, with that environment's recipe.
+   */
+  for: z.union([LibcFamilySchema, z.literal("native")]),
   link: z.enum(["dynamic", "static"]),
   /** Extra compiler and linker flags, e.g. `-Wl,-z,stack-size=1048576`. */
   flags: z.array(z.string()).default([]),
 });
 export type Build = z.infer<typeof BuildSchema>;
 
+/** Where the value of a sweep or a search goes in `args`. */
+export const VALUE_PLACEHOLDER = "{value}";
+
+/** Variable names as POSIX shells accept them. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** How a probe binary is started: the part of a check that `run` and `search` share. */
+const ProbeCommandShape = {
+  /** Run in every selected environment of this libc, or in `every` selected environment. */
+  on: z.union([LibcFamilySchema, z.literal("every")]),
+  /** Run on the variant with this feature instead (e.g. Alpine + gcompat). */
+  feature: z.enum(["gcompat"]).optional(),
+  /** May contain `{value}`, replaced by each value of the case's sweep or search. */
+  args: z.array(z.string()).default([]),
+  /** Variables set for the probe; `null` unsets one (e.g. LANG), as `env -u` does. */
+  env: z.record(z.string().regex(ENV_NAME), z.string().nullable()).default({}),
+  /** Resource limits the shell sets before starting the probe, as a user's `ulimit` would. */
+  limits: z
+    .strictObject({
+      /** `ulimit -s`: RLIMIT_STACK in KiB, which glibc also uses as the default thread stack. */
+      stackKib: z.number().int().positive(),
+    })
+    .optional(),
+  timeoutMs: z.number().int().positive().default(10_000),
+};
+
+export const SearchSchema = z.strictObject({
+  /** The first value tried; it is expected to pass. */
+  from: z.number().int().positive(),
+  /** The search gives up (limit = max) when nothing up to here fails. */
+  max: z.number().int().positive(),
+  /** Stop when the largest passing and the smallest failing value are this close. */
+  resolution: z.number().int().positive(),
+  /** What the value counts, for reports: `KiB`. */
+  unit: z.string().min(1),
+});
+export type Search = z.infer<typeof SearchSchema>;
+
 export const CheckSchema = z.discriminatedUnion("kind", [
   z.strictObject({
     /** Copy the binary to every selected environment of this family and run it there. */
     kind: z.literal("run"),
-    on: LibcFamilySchema,
-    /** Run on the variant with this feature instead (e.g. Alpine + gcompat). */
-    feature: z.enum(["gcompat"]).optional(),
-    args: z.array(z.string()).default([]),
-    timeoutMs: z.number().int().positive().default(10_000),
+    ...ProbeCommandShape,
+  }),
+  z.strictObject({
+    /**
+     * Find the largest value for which the probe succeeds, by bisection over separate runs (a
+     * crash ends only its own run). Reports `limit`, `first_failure` and `runs` as measurements,
+     * plus the facts the probe printed at the limit.
+     */
+    kind: z.literal("search"),
+    ...ProbeCommandShape,
+    search: SearchSchema,
   }),
   z.strictObject({
     /** Read the binary with the lab's own ELF reader, as `readelf` would, without running it. */
@@ -96,8 +153,70 @@ export const CaseSchema = z.strictObject({
   expect: z.array(ExpectationSchema).min(1),
   /** Extra teaching text shown with the case, e.g. a caveat of this fix. */
   note: z.string().optional(),
+  /**
+   * Runs the case once per value, `{value}` in the args replaced: one result each, with the id
+   * `<case id>-<value>`, shown together as a table (value by environment).
+   */
+  sweep: z
+    .strictObject({
+      values: z.array(z.number().int().nonnegative()).min(1),
+      /** What the value counts, for reports: `KiB`. */
+      unit: z.string().min(1),
+    })
+    .optional(),
 });
 export type Case = z.infer<typeof CaseSchema>;
+
+/** A fact a report shows: one measurement of one case (or of one value of a sweep). */
+export const MeasurementRefSchema = z.strictObject({
+  /** A case id, or `<case id>-<value>` for one value of a sweep. */
+  case: z.string().regex(KEBAB_ID),
+  key: z.string().regex(/^[a-z_][a-z0-9_.]*$/),
+});
+export type MeasurementRef = z.infer<typeof MeasurementRefSchema>;
+
+export const ReportSpecSchema = z.strictObject({
+  /** Side-by-side tables: one row per fact, one column per environment; differing rows marked. */
+  tables: z
+    .array(
+      z.strictObject({
+        title: z.string().min(1),
+        rows: z.array(
+          MeasurementRefSchema.extend({
+            label: z.string().min(1),
+            unit: z.string().optional(),
+            /** Show the difference: this measurement minus that one (e.g. stack size - limit). */
+            minus: MeasurementRefSchema.optional(),
+          }),
+        ),
+        /** What the table shows and why the numbers are what they are. */
+        note: z.string().optional(),
+      }),
+    )
+    .default([]),
+  /**
+   * Popular claims checked against this run: for each environment (of `family`, if given) the
+   * measurement and whether the claim holds there.
+   */
+  claims: z
+    .array(
+      MeasurementRefSchema.extend({
+        claim: z.string().min(1),
+        family: LibcFamilySchema.optional(),
+        /** The claim holds where the measurement fits this. */
+        holdsWhen: MeasurementExpectationSchema,
+        unit: z.string().optional(),
+      }),
+    )
+    .default([]),
+  /** What to do, each piece backed by the case (or sweep) whose outcome proves it. */
+  advice: z
+    .array(
+      z.strictObject({ text: z.string().min(1), evidence: z.string().regex(KEBAB_ID).optional() }),
+    )
+    .default([]),
+});
+export type ReportSpec = z.infer<typeof ReportSpecSchema>;
 
 export const ScenarioSchema = z.strictObject({
   id: z.string().regex(KEBAB_ID),
@@ -114,5 +233,7 @@ export const ScenarioSchema = z.strictObject({
    */
   exclusiveRuns: z.boolean().default(false),
   cases: z.array(CaseSchema).min(1),
+  /** Scenario-level views beyond the case list. */
+  report: ReportSpecSchema.default({ tables: [], claims: [], advice: [] }),
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;

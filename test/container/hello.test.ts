@@ -1,17 +1,11 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import type { CaseResult, RunResult } from "../../lab/run-result.js";
+import type { RunResult } from "../../lab/run-result.js";
 import { runLab } from "../../lab/run-lab.js";
 import { loadScenarios } from "../../lab/scenarios/index.js";
-import { countRunContainers } from "./helpers.js";
+import { caseFinder, countRunContainers } from "./helpers.js";
 
 let result: RunResult;
-const find = (id: string, environment: string): CaseResult => {
-  const found = result.scenarios[0]?.cases.find(
-    (c) => c.id === id && c.environment === environment,
-  );
-  if (!found) throw new Error(`no case ${id} on ${environment} in the report`);
-  return found;
-};
+const find = caseFinder(() => result, "hello");
 
 beforeAll(async () => {
   const hello = loadScenarios().filter((s) => s.id === "hello");

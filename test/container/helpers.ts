@@ -1,4 +1,5 @@
 import { getContainerRuntimeClient } from "testcontainers";
+import type { CaseResult, RunResult } from "../../lab/run-result.js";
 import { LABEL_RUN, RUN_ID } from "../../lab/runtime/container-registry.js";
 
 /** Containers of this test process's run still present in the engine (running or not). */
@@ -9,4 +10,14 @@ export async function countRunContainers(): Promise<number> {
     filters: { label: [`${LABEL_RUN}=${RUN_ID}`] },
   });
   return containers.length;
+}
+
+/** A finder for one case result on one environment; a missing one fails the test loudly. */
+export function caseFinder(result: () => RunResult, scenarioId: string) {
+  return (id: string, environment: string): CaseResult => {
+    const scenario = result().scenarios.find((s) => s.id === scenarioId);
+    const found = scenario?.cases.find((c) => c.id === id && c.environment === environment);
+    if (!found) throw new Error(`no case ${scenarioId}/${id} on ${environment} in the report`);
+    return found;
+  };
 }

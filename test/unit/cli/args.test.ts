@@ -51,7 +51,9 @@ describe("parseCliArgs", () => {
   });
 
   test("each mistake is one line naming the valid choices", () => {
-    expect(usageError(["nope"])).toBe('unknown scenario "nope"; known scenarios: hello');
+    expect(usageError(["nope"])).toBe(
+      'unknown scenario "nope"; known scenarios: hello, thread-stack',
+    );
     expect(usageError(["--frobnicate"])).toBe(
       "unknown option --frobnicate; see --help for the options",
     );

@@ -1,0 +1,302 @@
+import type { z } from "zod";
+import type { ScenarioSchema } from "./schema.js";
+
+/** Array sizes of every sweep: around musl's 128 KiB default and well past it. */
+const SWEEP = { values: [64, 128, 256, 512, 1024], unit: "KiB" };
+/** Fix 1 and fix 2 give threads this much: enough for the largest size of the sweep. */
+const FIX_STACK_KIB = 2048;
+/** A small `ulimit -s` that makes glibc's default thread stack smaller than the sweep's top. */
+const SMALL_ULIMIT_KIB = 256;
+/** musl's default is 128 KiB; the reported size adds TLS and the thread's own structures. */
+const MUSL_DEFAULT_KIB = { min: 128, max: 140 };
+
+const SURVIVED = "^survived=yes$";
+
+/**
+ * The default sweep on glibc under a small `ulimit -s`: what fits in RLIMIT_STACK survives, the
+ * rest crashes, and the thread's stack is RLIMIT_STACK whatever the binary asked for.
+ */
+function underSmallUlimit(whyItCrashes: string) {
+  return {
+    check: {
+      kind: "run" as const,
+      on: "glibc" as const,
+      args: ["{value}", "default"],
+      limits: { stackKib: SMALL_ULIMIT_KIB },
+    },
+    sweep: SWEEP,
+    expect: [
+      {
+        when: { value: { max: SMALL_ULIMIT_KIB - 1 } },
+        result: "success" as const,
+        stdout: [SURVIVED],
+        measurements: { stack_kib: { sameAs: "rlimit_stack_kib" } },
+        because: `Fits in the ${SMALL_ULIMIT_KIB} KiB that RLIMIT_STACK gives each thread.`,
+      },
+      { result: "failure" as const, signal: "SIGSEGV", because: whyItCrashes },
+    ],
+  };
+}
+
+export const threadStack = {
+  id: "thread-stack",
+  title: "Thread stacks: a big local array crashes only on Alpine",
+  summary: "default thread stack sizes measured, the crash sweep, the survival limit, three fixes",
+  description:
+    "A thread created without an explicit stack size gets the C library's default. glibc takes " +
+    "it from RLIMIT_STACK (`ulimit -s`, 8 MiB in most containers); musl uses a fixed 128 KiB " +
+    "(80 KiB before 1.1.21). A thread that puts a few hundred KiB on its stack therefore works on " +
+    "Ubuntu and dies of SIGSEGV at the guard page on Alpine. The fixes: ask for a stack size in " +
+    "code, link with -Wl,-z,stack-size=N (musl >= 1.1.21 reads it from PT_GNU_STACK), or move the " +
+    "buffer to the heap.",
+  sources: [
+    "musl WHATSNEW 1.1.21: default thread stack 128k, PT_GNU_STACK sets it: https://git.musl-libc.org/cgit/musl/tree/WHATSNEW",
+    "musl src/internal/pthread_impl.h (DEFAULT_STACK_SIZE) and ldso/dynlink.c (PT_GNU_STACK)",
+    "musl wiki, Functional differences from glibc, 'Thread stack size': https://wiki.musl-libc.org/functional-differences-from-glibc.html",
+    "glibc nptl/nptl-stack.c and sysdeps/nptl/pthread_early_init.h: default from RLIMIT_STACK",
+    "memcached#286, cpython gh-148260 (fixed with -z stack-size), duckdb#25010",
+  ],
+  cases: [
+    {
+      id: "default-stack",
+      title: "The default thread stack, as the thread sees it",
+      role: "baseline",
+      build: { probe: "thread-stack.c", for: "native", link: "dynamic" },
+      check: { kind: "run", on: "every", args: ["0", "default"] },
+      expect: [
+        {
+          when: { family: "musl", version: ">=1.1.21" },
+          result: "success",
+          measurements: { stack_kib: MUSL_DEFAULT_KIB },
+          because:
+            "musl gives every thread a fixed 128 KiB unless told otherwise; the size " +
+            "pthread_getattr_np reports also holds its TLS and thread structures.",
+        },
+        {
+          when: { family: "musl" },
+          result: "success",
+          measurements: { stack_kib: { min: 80, max: 90 } },
+          because: "musl before 1.1.21 gave threads 80 KiB.",
+        },
+        {
+          when: { family: "glibc" },
+          result: "success",
+          measurements: { stack_kib: { sameAs: "rlimit_stack_kib" } },
+          because: "glibc sizes default thread stacks by RLIMIT_STACK (`ulimit -s`).",
+        },
+      ],
+    },
+    {
+      id: "default-sweep",
+      title: "A thread with an N KiB local array, default attributes",
+      role: "demonstration",
+      build: { probe: "thread-stack.c", for: "native", link: "dynamic" },
+      check: { kind: "run", on: "every", args: ["{value}", "default"] },
+      sweep: SWEEP,
+      expect: [
+        {
+          when: { family: "musl", value: { max: 128 } },
+          result: "success",
+          stdout: [SURVIVED],
+          because: "The array still fits in musl's 128 KiB default stack.",
+        },
+        {
+          when: { family: "musl" },
+          result: "failure",
+          signal: "SIGSEGV",
+          because:
+            "The array is larger than musl's 128 KiB default thread stack: the first write " +
+            "below it hits the guard page and the kernel sends SIGSEGV.",
+        },
+        {
+          when: { family: "glibc" },
+          result: "success",
+          stdout: [SURVIVED],
+          because: "glibc's default thread stack is RLIMIT_STACK, 8 MiB here: plenty.",
+        },
+      ],
+    },
+    {
+      id: "survival-limit",
+      title: "The largest array a default thread survives (bisection over separate runs)",
+      role: "diagnosis",
+      build: { probe: "thread-stack.c", for: "native", link: "dynamic" },
+      check: {
+        kind: "search",
+        on: "every",
+        args: ["{value}", "default"],
+        search: { from: 64, max: 65_536, resolution: 1, unit: "KiB" },
+      },
+      expect: [
+        {
+          when: { family: "musl", version: ">=1.1.21" },
+          result: "success",
+          measurements: { limit: { min: 96, max: 140 }, failure: "SIGSEGV" },
+          because:
+            "A little less than the default stack survives: the thread's own frames and what " +
+            "musl keeps at the top of the stack take the rest.",
+        },
+        {
+          when: { family: "glibc" },
+          result: "success",
+          measurements: { limit: { min: 1024 }, failure: "SIGSEGV" },
+          because: "Just under RLIMIT_STACK survives on glibc.",
+        },
+      ],
+      note:
+        "Each try is its own process: a crash ends one run, never the search. The limit is a " +
+        "measurement, not a constant: it moves with the libc version, the probe's frame and TLS.",
+    },
+    {
+      id: "fix-explicit-stack",
+      title: `Fix 1, code: pthread_attr_setstacksize(${FIX_STACK_KIB} KiB)`,
+      role: "fix",
+      build: { probe: "thread-stack.c", for: "native", link: "dynamic" },
+      check: { kind: "run", on: "every", args: ["{value}", `explicit=${FIX_STACK_KIB}`] },
+      sweep: SWEEP,
+      expect: [
+        {
+          result: "success",
+          stdout: [SURVIVED],
+          measurements: { stack_kib: { min: FIX_STACK_KIB } },
+          because: "An explicit stack size is honoured by both libcs, whatever their default.",
+        },
+      ],
+    },
+    {
+      id: "fix-link-flag",
+      title: `Fix 2, no code change: linked with -Wl,-z,stack-size=${FIX_STACK_KIB * 1024}`,
+      role: "fix",
+      build: {
+        probe: "thread-stack.c",
+        for: "musl",
+        link: "dynamic",
+        flags: [`-Wl,-z,stack-size=${FIX_STACK_KIB * 1024}`],
+      },
+      check: { kind: "run", on: "musl", args: ["{value}", "default"] },
+      sweep: SWEEP,
+      expect: [
+        {
+          when: { family: "musl", version: ">=1.1.21" },
+          result: "success",
+          stdout: [SURVIVED],
+          measurements: { stack_kib: { min: FIX_STACK_KIB } },
+          because:
+            "musl >= 1.1.21 takes the default thread stack size from the PT_GNU_STACK header, " +
+            "which the linker flag sets (`readelf -l` shows it as the segment's MemSiz).",
+        },
+      ],
+    },
+    {
+      id: "link-flag-on-glibc",
+      title: `The same link flag on glibc, with ulimit -s ${SMALL_ULIMIT_KIB}`,
+      role: "demonstration",
+      build: {
+        probe: "thread-stack.c",
+        for: "glibc",
+        link: "dynamic",
+        flags: [`-Wl,-z,stack-size=${FIX_STACK_KIB * 1024}`],
+      },
+      ...underSmallUlimit(
+        "glibc ignores PT_GNU_STACK's size for threads: the stack still follows `ulimit -s`, " +
+          "so the flag that fixes musl does nothing here.",
+      ),
+    },
+    {
+      id: "glibc-small-ulimit",
+      title: `glibc's side: default attributes under ulimit -s ${SMALL_ULIMIT_KIB}`,
+      role: "demonstration",
+      build: { probe: "thread-stack.c", for: "glibc", link: "dynamic" },
+      ...underSmallUlimit(
+        "glibc's default thread stack is RLIMIT_STACK: with `ulimit -s 256` glibc crashes " +
+          "exactly like musl does, just at a different size.",
+      ),
+    },
+    {
+      id: "big-ulimit-on-musl",
+      title: "musl's side: a large ulimit -s does not help threads",
+      role: "demonstration",
+      build: { probe: "thread-stack.c", for: "musl", link: "dynamic" },
+      check: {
+        kind: "run",
+        on: "musl",
+        args: ["256", "default"],
+        limits: { stackKib: 65_536 },
+      },
+      expect: [
+        {
+          when: { family: "musl", version: ">=1.1.21" },
+          result: "failure",
+          signal: "SIGSEGV",
+          measurements: { rlimit_stack_kib: "65536", stack_kib: MUSL_DEFAULT_KIB },
+          because:
+            "musl never reads RLIMIT_STACK for threads: raising `ulimit -s` (the usual glibc " +
+            "advice) leaves the 128 KiB default, and the 256 KiB array still crashes.",
+        },
+      ],
+    },
+  ],
+  report: {
+    tables: [
+      {
+        title: "Default thread stacks and the survival limit (KiB, measured)",
+        rows: [
+          { label: "RLIMIT_STACK (ulimit -s)", case: "default-stack", key: "rlimit_stack_kib" },
+          { label: "default thread stack", case: "default-stack", key: "stack_kib", unit: "KiB" },
+          { label: "guard area", case: "default-stack", key: "guard_kib", unit: "KiB" },
+          {
+            label: "largest array that survives",
+            case: "survival-limit",
+            key: "limit",
+            unit: "KiB",
+          },
+          {
+            label: "smallest array that crashes",
+            case: "survival-limit",
+            key: "first_failure",
+            unit: "KiB",
+          },
+          {
+            label: "gap (stack - largest array)",
+            case: "default-stack",
+            key: "stack_kib",
+            minus: { case: "survival-limit", key: "limit" },
+            unit: "KiB",
+          },
+          { label: "probe runs of the search", case: "survival-limit", key: "runs" },
+        ],
+        note:
+          "The gap is what the thread needs besides the array: its own call frames, and on musl " +
+          "the thread-local storage and thread structures that share the mapping (musl's 128 KiB " +
+          "is reported as a little more for that reason). The guard pages lie below the stack and " +
+          "are not part of it: touching them is the SIGSEGV.",
+      },
+    ],
+    claims: [],
+    advice: [
+      {
+        text:
+          "Give threads that need deep stacks an explicit size with pthread_attr_setstacksize: " +
+          "it works the same on both libcs.",
+        evidence: "fix-explicit-stack",
+      },
+      {
+        text:
+          `Cannot change the code? Link with -Wl,-z,stack-size=N: musl >= 1.1.21 uses it as the ` +
+          "default thread stack. glibc ignores it and keeps following ulimit -s.",
+        evidence: "fix-link-flag",
+      },
+      {
+        text:
+          "Raising ulimit -s is the glibc answer only: musl does not read it for threads, and a " +
+          "glibc program started with a small limit crashes just the same.",
+        evidence: "big-ulimit-on-musl",
+      },
+      {
+        text:
+          "Best of all, move big buffers to the heap (malloc) or make them static: then no " +
+          "default stack size matters.",
+      },
+    ],
+  },
+} satisfies z.input<typeof ScenarioSchema>;

@@ -1,0 +1,66 @@
+import { describe, expect, test } from "vitest";
+import { parseBatchOutput } from "../../../lab/runtime/session.js";
+import { probeCommand } from "../../../lab/run-lab.js";
+import { CheckSchema } from "../../../lab/scenarios/schema.js";
+
+const MARK = "@@m@@";
+
+describe("parseBatchOutput", () => {
+  test("splits runs, keeps their output exactly and times them from /proc/uptime", () => {
+    const output = [
+      `${MARK} out 0`,
+      "a=1\nb=2",
+      `${MARK} err 0`,
+      "",
+      `${MARK} status 0 0 100.00 100.04`,
+      `${MARK} out 1`,
+      "x=1\n",
+      `${MARK} err 1`,
+      "Segmentation fault",
+      `${MARK} status 1 139 100.04 100.07`,
+      "",
+    ].join("\n");
+    expect(parseBatchOutput(output, MARK, 2)).toEqual([
+      { status: 0, stdout: "a=1\nb=2", stderr: "", durationMs: 40 },
+      { status: 139, stdout: "x=1\n", stderr: "Segmentation fault", durationMs: 30 },
+    ]);
+  });
+
+  test("output that only looks like a mark (another token) stays output", () => {
+    const output = `${MARK} out 0\n@@x@@ status 0 1 2 3\n${MARK} err 0\n\n${MARK} status 0 0 1 1\n`;
+    expect(parseBatchOutput(output, MARK, 1)?.[0]?.stdout).toBe("@@x@@ status 0 1 2 3");
+  });
+
+  test("a missing run (the script died half way) is null, not a guess", () => {
+    const output = `${MARK} out 0\n\n${MARK} err 0\n\n${MARK} status 0 0 1 1\n`;
+    expect(parseBatchOutput(output, MARK, 2)).toBeNull();
+    expect(parseBatchOutput("", MARK, 1)).toBeNull();
+  });
+});
+
+describe("probeCommand", () => {
+  const check = (raw: object) => {
+    const parsed = CheckSchema.parse({ kind: "run", on: "musl", ...raw });
+    if (parsed.kind === "elf") throw new Error("not a run");
+    return parsed;
+  };
+
+  test("ulimit, unset and set variables, then the binary, as a user would type it", () => {
+    const command = probeCommand(
+      "/lab/bin/p",
+      check({
+        args: ["{value}", "explicit=2048", "two words"],
+        env: { LANG: null, LC_ALL: "de_DE.UTF-8" },
+        limits: { stackKib: 256 },
+      }),
+      512,
+    );
+    expect(command).toBe(
+      "ulimit -s 256; unset LANG; LC_ALL=de_DE.UTF-8 /lab/bin/p 512 explicit=2048 'two words'",
+    );
+  });
+
+  test("a plain run is just the binary and its arguments", () => {
+    expect(probeCommand("/lab/bin/p", check({ args: ["0"] }), null)).toBe("/lab/bin/p 0");
+  });
+});
