@@ -394,6 +394,18 @@ async function runInstances(
     }
     const { session, detected } = await sessionOf(target.id);
     const expectation = selectExpectation(testCase.expect, detected.libc, value);
+    const missing = missingLocales(instance.scenario, detected);
+    if (missing.length > 0) {
+      return {
+        result: finish(base, job.result, null, expectation, {
+          kind: "infra-failed",
+          message:
+            `environment "${detected.id}" has no generated ${missing.join(", ")} locale data ` +
+            `(locale -a: ${detected.locales?.join(" ") || "nothing"}); without it glibc behaves like ` +
+            "musl and this scenario would show nothing. Rebuild the image (docker/offline/glibc-rootfs.sh generates them).",
+        }),
+      };
+    }
     if (job.result.exitCode !== 0) {
       return {
         result: finish(base, job.result, null, expectation, {
@@ -545,6 +557,15 @@ function resultBase(instance: CaseInstance): ResultBase {
     environment: instance.targetName,
     note: testCase.note ?? null,
   };
+}
+
+/** Locales the scenario needs that a glibc environment lacks (musl has no locale data to lack). */
+export function missingLocales(scenario: Scenario, detected: DetectedEnvironment): string[] {
+  const wanted = scenario.requires?.glibcLocales ?? [];
+  if (detected.libc.family !== "glibc" || wanted.length === 0) return [];
+  const normalize = (name: string) => name.toLowerCase().replace(/-/g, "");
+  const present = new Set((detected.locales ?? []).map(normalize));
+  return wanted.filter((name) => !present.has(normalize(name)));
 }
 
 /** What a search saw, as one observation: the facts at the limit plus the limit itself. */

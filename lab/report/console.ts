@@ -2,7 +2,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import { OUTCOME_INFO, type Outcome } from "../classify/outcomes.js";
 import type { CaseResult, RunResult, ScenarioResult } from "../run-result.js";
 import Table from "cli-table3";
-import { box } from "./box.js";
+import { box, visibleLength } from "./box.js";
 import {
   adviceViews,
   claimViews,
@@ -56,15 +56,29 @@ function renderScenario(
   width: number,
 ): string {
   const lines: string[] = [c.dim(scenario.description), ""];
+  const inner = width - 4;
   const sweeps = new Map(sweepViews(result, scenario).map((view) => [view.caseId, view]));
+  // Where the scenario's tables carry the facts, predicted cases need no output excerpt of their
+  // own; a surprise always shows everything.
+  const tablesCarryFacts = scenario.report.tables.length > 0;
   const shown = new Set<string>();
+  const builds = new Set<string>();
   for (const caseResult of scenario.cases) {
     const sweep = sweeps.get(caseResult.caseId);
     if (!sweep) {
-      lines.push(...renderCase(caseResult, c), "");
+      const predicted = OUTCOME_INFO[caseResult.outcome].predicted;
+      const firstOfBuild = !builds.has(caseResult.build?.command ?? "");
+      builds.add(caseResult.build?.command ?? "");
+      lines.push(
+        ...renderCase(caseResult, c, {
+          output: !predicted || !tablesCarryFacts,
+          build: !predicted || firstOfBuild,
+        }),
+        "",
+      );
     } else if (!shown.has(sweep.caseId)) {
       shown.add(sweep.caseId);
-      lines.push(...renderSweep(sweep, c), "");
+      lines.push(...renderSweep(sweep, c, inner), "");
     }
   }
   for (const table of measurementTables(result, scenario)) {
@@ -76,6 +90,7 @@ function renderScenario(
           `${row.differs ? c.yellow("≠ ") : "  "}${row.label}`,
           ...row.cells.map((cell) => cell ?? c.dim("—")),
         ]),
+        inner,
       ),
     );
     if (table.rows.some((row) => row.differs))
@@ -105,6 +120,9 @@ function renderScenario(
     lines.push(c.bold("What to do"));
     for (const item of advice) {
       lines.push(`  • ${item.text}`);
+      for (const m of item.measured) {
+        lines.push(c.dim(`    ${m.column.label}: ${m.value ?? "—"}`));
+      }
       if (item.evidence.length > 0) {
         const proof = item.evidence.map((e) => {
           const counts = e.counts.map(({ outcome, count }) => {
@@ -123,7 +141,7 @@ function renderScenario(
 }
 
 /** A sweep as the classic "Size | glibc | musl" table, explained once per distinct reason. */
-function renderSweep(view: SweepView, c: ChalkInstance): string[] {
+function renderSweep(view: SweepView, c: ChalkInstance, width: number): string[] {
   const lines = [c.bold(view.title)];
   lines.push(
     ...renderTable(
@@ -138,6 +156,7 @@ function renderSweep(view: SweepView, c: ChalkInstance): string[] {
           return c[info.color](`${mark} ${cell.status}${surprise}`);
         }),
       ]),
+      width,
     ),
   );
   for (const e of view.explanations) {
@@ -155,24 +174,44 @@ function renderSweep(view: SweepView, c: ChalkInstance): string[] {
   return lines;
 }
 
-function renderTable(head: string[], rows: string[][]): string[] {
+/**
+ * A grid when it fits the box; otherwise one block per row with a line per column, because a grid
+ * wrapped by the box is unreadable (long sort orders, dates).
+ */
+function renderTable(head: string[], rows: string[][], width: number): string[] {
   const table = new Table({
     head,
     style: { head: [], border: [], "padding-left": 1, "padding-right": 1 },
     chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
   });
   table.push(...rows);
-  return table.toString().split("\n");
+  const grid = table.toString().split("\n");
+  if (grid.every((line) => visibleLength(line) <= width)) return grid;
+  return rows.flatMap(([label = "", ...cells]) => [
+    label.trim() === "" ? label : `${label}:`,
+    ...cells.map((cell, i) => `      ${head[i + 1] ?? ""}: ${cell}`),
+  ]);
 }
 
-export function renderCase(result: CaseResult, c: ChalkInstance): string[] {
+export interface CaseDetail {
+  /** Show the probe's output excerpt. */
+  output: boolean;
+  /** Show how the binary was built (once per build is enough when all went as predicted). */
+  build: boolean;
+}
+
+export function renderCase(
+  result: CaseResult,
+  c: ChalkInstance,
+  show: CaseDetail = { output: true, build: true },
+): string[] {
   const info = OUTCOME_INFO[result.outcome];
   const paint = c[info.color];
   const lines = [
     `${paint(info.glyph)} ${c.bold(result.id)} on ${c.bold(result.environment)}: ${result.title}  ${paint(`[${info.label}]`)}`,
   ];
   const detail = (text: string) => lines.push(`    ${text}`);
-  if (result.build) {
+  if (result.build && show.build) {
     detail(`built in ${result.build.builtIn}: ${result.build.command}`);
     if (result.build.elf) detail(`binary: ${result.build.elf}`);
   }
@@ -186,7 +225,7 @@ export function renderCase(result: CaseResult, c: ChalkInstance): string[] {
       .map((s) => s.trimEnd())
       .filter(Boolean)
       .join("\n");
-    lines.push(...excerpt(output).map((l) => `    │ ${l}`));
+    if (show.output) lines.push(...excerpt(output).map((l) => `    │ ${l}`));
     const status = result.signal ? `killed by ${result.signal}` : `exit ${result.exitCode}`;
     detail(c.dim(`${status} · ${result.durationMs} ms`));
   }

@@ -47,6 +47,8 @@ export interface ClaimView {
 
 export interface AdviceView {
   text: string;
+  /** Per environment, the value of the advice's `measured` fact. */
+  measured: { column: Column; value: string | null }[];
   /** Per environment, how the evidence case's results came out. */
   evidence: { column: Column; counts: { outcome: Outcome; count: number }[] }[];
 }
@@ -159,12 +161,20 @@ export function claimViews(result: RunResult, scenario: ScenarioResult): ClaimVi
 
 export function adviceViews(result: RunResult, scenario: ScenarioResult): AdviceView[] {
   return scenario.report.advice.map((advice) => {
-    if (!advice.evidence) return { text: advice.text, evidence: [] };
+    const ref = advice.measured;
+    const measured = ref
+      ? columnsFor(
+          result,
+          scenario.cases.filter((c) => c.id === ref.case && c.outcome !== "skipped"),
+        ).map((column) => ({ column, value: lookup(scenario, ref, column.id) }))
+      : [];
+    if (!advice.evidence) return { text: advice.text, measured, evidence: [] };
     const cases = scenario.cases.filter(
       (c) => (c.caseId === advice.evidence || c.id === advice.evidence) && c.outcome !== "skipped",
     );
     return {
       text: advice.text,
+      measured,
       evidence: columnsFor(result, cases).map((column) => {
         const mine = cases.filter((c) => c.environment === column.id);
         const counts = OUTCOMES.map((outcome) => ({

@@ -12,6 +12,8 @@ export interface DetectedEnvironment {
   libc: { family: LibcFamily; version: string };
   distro: string;
   kernel: string;
+  /** `locale -a`, or null where there is no `locale` command (musl has no locale data). */
+  locales: string[] | null;
 }
 
 const SEPARATOR = "----musl-lab----";
@@ -29,16 +31,19 @@ export const DETECT_SCRIPT = [
   "cat /etc/os-release 2>/dev/null",
   `echo ${SEPARATOR}`,
   "uname -r",
+  `echo ${SEPARATOR}`,
+  "command -v locale >/dev/null 2>&1 && locale -a 2>/dev/null",
 ].join("; ");
 
 export interface ParsedDetection {
   libc: { family: LibcFamily; version: string } | null;
   distro: string;
   kernel: string;
+  locales: string[] | null;
 }
 
 export function parseDetection(output: string): ParsedDetection {
-  const [getconf = "", muslBanner = "", osRelease = "", uname = ""] = output.split(
+  const [getconf = "", muslBanner = "", osRelease = "", uname = "", localeList = ""] = output.split(
     `${SEPARATOR}\n`,
   );
   const glibc = /^glibc (\S+)/m.exec(getconf);
@@ -53,6 +58,7 @@ export function parseDetection(output: string): ParsedDetection {
     libc,
     distro: pretty ?? "unknown (no /etc/os-release)",
     kernel: uname.trim() || "unknown",
+    locales: localeList.trim() ? localeList.trim().split("\n") : null,
   };
 }
 
@@ -83,5 +89,6 @@ export async function detectEnvironment(
     libc: parsed.libc,
     distro: parsed.distro,
     kernel: parsed.kernel,
+    locales: parsed.locales,
   };
 }

@@ -1,10 +1,11 @@
 import { ConfigurationError } from "../errors.js";
 import { hello } from "./hello.js";
+import { locale } from "./locale.js";
 import { threadStack } from "./thread-stack.js";
 import { ScenarioSchema, VALUE_PLACEHOLDER, type Case, type Scenario } from "./schema.js";
 
 /** Every scenario the lab runs, in the order `npm run lab` runs them. */
-const SCENARIO_DATA: unknown[] = [hello, threadStack];
+const SCENARIO_DATA: unknown[] = [hello, threadStack, locale];
 
 /** Parses scenario data once, at the edge; inside the lab the types are trusted. */
 export function loadScenarios(data: unknown[] = SCENARIO_DATA): Scenario[] {
@@ -77,7 +78,10 @@ function assertReportRefs(scenario: Scenario): void {
       t.rows.flatMap((r) => (r.minus ? [r.case, r.minus.case] : [r.case])),
     ),
     ...scenario.report.claims.map((c) => c.case),
-    ...scenario.report.advice.flatMap((a) => (a.evidence ? [a.evidence] : [])),
+    ...scenario.report.advice.flatMap((a) => [
+      ...(a.evidence ? [a.evidence] : []),
+      ...(a.measured ? [a.measured.case] : []),
+    ]),
   ];
   for (const ref of refs) {
     if (!ids.has(ref)) {

@@ -212,7 +212,13 @@ export const ReportSpecSchema = z.strictObject({
   /** What to do, each piece backed by the case (or sweep) whose outcome proves it. */
   advice: z
     .array(
-      z.strictObject({ text: z.string().min(1), evidence: z.string().regex(KEBAB_ID).optional() }),
+      z.strictObject({
+        text: z.string().min(1),
+        /** The case (or sweep) whose outcomes back this advice, shown per environment. */
+        evidence: z.string().regex(KEBAB_ID).optional(),
+        /** A measurement that backs it, shown per environment (e.g. the sort order each got). */
+        measured: MeasurementRefSchema.optional(),
+      }),
     )
     .default([]),
 });
@@ -233,6 +239,13 @@ export const ScenarioSchema = z.strictObject({
    */
   exclusiveRuns: z.boolean().default(false),
   cases: z.array(CaseSchema).min(1),
+  /**
+   * What the images must hold for the scenario to mean anything. A glibc environment without these
+   * generated locales collates like musl and would show no difference: its cases are then
+   * infra-errors, never quiet passes. Names as `locale -a` lists them, compared case- and
+   * dash-insensitively (`de_DE.UTF-8` = `de_DE.utf8`).
+   */
+  requires: z.strictObject({ glibcLocales: z.array(z.string().min(1)).default([]) }).optional(),
   /** Scenario-level views beyond the case list. */
   report: ReportSpecSchema.default({ tables: [], claims: [], advice: [] }),
 });

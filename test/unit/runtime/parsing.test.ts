@@ -10,11 +10,13 @@ describe("parseDetection", () => {
   test("glibc is read from getconf even when a musl loader is present too", () => {
     const output =
       `glibc 2.41\n${SEP}musl libc (x86_64)\nVersion 1.2.5\n${SEP}` +
-      `PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nID=debian\n${SEP}6.1.0\n`;
+      `PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nID=debian\n${SEP}6.1.0\n` +
+      `${SEP}C\nC.utf8\nPOSIX\nde_DE.utf8\n`;
     expect(parseDetection(output)).toEqual({
       libc: { family: "glibc", version: "2.41" },
       distro: "Debian GNU/Linux 13 (trixie)",
       kernel: "6.1.0",
+      locales: ["C", "C.utf8", "POSIX", "de_DE.utf8"],
     });
   });
 
@@ -30,6 +32,7 @@ describe("parseDetection", () => {
       libc: null,
       distro: "unknown (no /etc/os-release)",
       kernel: "unknown",
+      locales: null,
     });
   });
 });
