@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { classify, selectExpectation } from "../../../lab/classify/classify.js";
+import { classify, selectExpectation, type Observation } from "../../../lab/classify/classify.js";
 import { parseMeasurements } from "../../../lab/classify/measurements.js";
 import type { LibcFamily } from "../../../lab/environments/schema.js";
 import { renderConsole } from "../../../lab/report/console.js";
@@ -46,14 +46,9 @@ const ENVIRONMENTS = [
   { id: "musl", file: "musl-1.2.5.txt", libc: { family: "musl" as LibcFamily, version: "1.2.5" } },
 ];
 
-function resultFor(testCase: Case, environment: (typeof ENVIRONMENTS)[number]): CaseResult {
-  const file =
-    testCase.id === "static-glibc-on-musl"
-      ? "glibc-static-2.41-on-musl-1.2.5.txt"
-      : environment.file;
-  const stdout = section(file, SECTION_OF[testCase.id]!);
-  const expected = selectExpectation(testCase.expect, environment.libc);
-  const verdict = classify(testCase.role, expected, {
+/** A clean exit that printed this: what the harness would observe. */
+function ranWith(stdout: string): Observation {
+  return {
     kind: "ran",
     exitCode: 0,
     signal: null,
@@ -62,7 +57,17 @@ function resultFor(testCase: Case, environment: (typeof ENVIRONMENTS)[number]): 
     timedOut: false,
     durationMs: 5,
     measurements: parseMeasurements(stdout),
-  });
+  };
+}
+
+function resultFor(testCase: Case, environment: (typeof ENVIRONMENTS)[number]): CaseResult {
+  const file =
+    testCase.id === "static-glibc-on-musl"
+      ? "glibc-static-2.41-on-musl-1.2.5.txt"
+      : environment.file;
+  const stdout = section(file, SECTION_OF[testCase.id]!);
+  const expected = selectExpectation(testCase.expect, environment.libc);
+  const verdict = classify(testCase.role, expected, ranWith(stdout));
   return {
     scenario: "locale",
     id: testCase.id,
