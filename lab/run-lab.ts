@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { classify, selectExpectation, type Observation } from "./classify/classify.js";
@@ -14,6 +15,7 @@ import {
   type RunResult,
   type SummaryCounts,
 } from "./run-result.js";
+import { BuildCache } from "./runtime/build-cache.js";
 import { removeAllContainers } from "./runtime/container-registry.js";
 import { detectEnvironment, type DetectedEnvironment } from "./runtime/detect.js";
 import type { Log } from "./runtime/docker-engine.js";
@@ -25,12 +27,15 @@ import {
 } from "./runtime/images.js";
 import { prepareImages } from "./runtime/prepare-images.js";
 import { C_SRC_DIR } from "./runtime/paths.js";
-import { EnvironmentSession, WORK_DIR, type ProbeRun } from "./runtime/session.js";
+import { EnvironmentSession, WORK_DIR, type BatchItem, type ProbeRun } from "./runtime/session.js";
 import { findLimit, type LimitFound } from "./measure/find-limit.js";
+import { fileFromLines, renderFixtureConfig } from "./dns/fixture-config.js";
+import { condenseQueryLog, parseQueryLog, queryLogFacts } from "./dns/query-log.js";
 import {
   VALUE_PLACEHOLDER,
   type Build,
   type Case,
+  type DnsFixture,
   type Scenario,
   type Search,
 } from "./scenarios/schema.js";
@@ -87,7 +92,8 @@ interface BuildJob {
   binaryName: string;
   result?: BuildRecord;
   elf?: ElfInfo | null;
-  builder?: EnvironmentSession;
+  /** The compiled binary, from the builder or the build cache; null when it did not compile. */
+  binary?: Buffer;
 }
 
 /** Runs the chosen scenarios in the chosen environments and returns everything that was seen. */
@@ -111,10 +117,12 @@ export async function runLab(options: LabOptions): Promise<RunResult> {
       throw new InterruptedError(options.signal.reason === "SIGTERM" ? "SIGTERM" : "SIGINT");
     }
   };
-  // Every container starts at once, and each step waits only for the containers it needs: the
-  // targets boot (~0.4 s each on a 2-core machine) while the builder already compiles.
+  // Every target container starts at once, and each step waits only for the containers it needs:
+  // the targets boot (~0.4 s each on a 2-core machine) while the builder already compiles. A
+  // builder that is no target starts only when a build misses the build cache: a warm run never
+  // starts it at all.
   const sessions = new Map<string, Promise<StartedEnvironment>>();
-  for (const image of [...resolutions.values()].filter(isResolved)) {
+  const startSession = (image: ResolvedImage) => {
     const starting = EnvironmentSession.start(image.environment, image.mode, image.tag).then(
       async (session) => ({
         session,
@@ -123,11 +131,21 @@ export async function runLab(options: LabOptions): Promise<RunResult> {
     );
     starting.catch(() => undefined); // awaited (and reported) where it is used
     sessions.set(image.environment.id, starting);
+    return starting;
+  };
+  const targets = new Set(
+    instances.flatMap((i) => (i.target && !i.skipReason ? [i.target.id] : [])),
+  );
+  for (const image of [...resolutions.values()].filter(isResolved)) {
+    if (targets.has(image.environment.id)) startSession(image);
   }
   const sessionOf = async (id: string) => {
     const started = sessions.get(id);
-    if (!started) throw new Error(`no session for environment ${id}`);
-    return started;
+    if (started) return started;
+    const resolution = resolutions.get(id);
+    if (!resolution || !isResolved(resolution)) throw new Error(`no image for environment ${id}`);
+    abort();
+    return startSession(resolution);
   };
   try {
     abort();
@@ -142,6 +160,7 @@ export async function runLab(options: LabOptions): Promise<RunResult> {
       sources,
       resolutions,
       builderSessions,
+      imageIds,
       sessionOf,
       abort,
     );
@@ -230,9 +249,15 @@ function planEnvironments(scenario: Scenario, selected: Environment[]): CaseInst
       ];
     }
     const onFamily = (e: Environment) => check.on === "every" || e.family === check.on;
+    const joining = check.alsoOn
+      .map((id) => ENVIRONMENTS.get(id))
+      .filter(
+        (e): e is Environment =>
+          !!e && !plain.includes(e) && plain.some((p) => p.family === e.family),
+      );
     const targets = check.feature
       ? selected.filter((e) => onFamily(e) && e.variant?.feature === check.feature)
-      : plain.filter(onFamily);
+      : [...plain, ...joining].filter(onFamily);
     if (targets.length === 0) {
       return [
         {
@@ -274,68 +299,112 @@ async function compileAll(
   sources: { path: string; content: Buffer }[],
   resolutions: Map<string, ImageResolution>,
   builderOf: Map<string, string>,
+  imageIds: Map<string, string>,
   sessionOf: SessionOf,
   abort: () => void,
 ): Promise<Map<string, BuildJob>> {
+  const cache = new BuildCache();
   const jobs = new Map<string, BuildJob>();
-  const names = new Map<string, number>();
   for (const instance of instances) {
     const { buildFor, skipReason } = instance;
     if (!buildFor || skipReason || !isResolved(resolutions.get(buildFor.id)!)) continue;
     if (instance.target && !isResolved(resolutions.get(instance.target.id)!)) continue;
-    const { build } = instance.testCase;
-    const key = buildKey(build, buildFor);
-    if (jobs.has(key)) continue;
-    const base = `${build.probe.replace(/\.c$/, "")}-${buildFor.id}-${build.link}`;
-    const count = (names.get(base) ?? 0) + 1;
-    names.set(base, count);
-    jobs.set(key, {
-      key,
-      build,
-      forEnvironment: buildFor,
-      binaryName: count === 1 ? base : `${base}-${count}`,
-    });
+    for (const [build, env] of buildsOf(instance)) {
+      const key = buildKey(build, env);
+      if (jobs.has(key)) continue;
+      // Named by what it is, not by order of appearance, so the compile command (and with it
+      // the build cache's key) is the same in every run that needs this build.
+      const flags = build.flags.length
+        ? `-${createHash("sha256").update(build.flags.join(" ")).digest("hex").slice(0, 8)}`
+        : "";
+      jobs.set(key, {
+        key,
+        build,
+        forEnvironment: env,
+        binaryName: `${build.probe.replace(/\.c$/, "")}-${env.id}-${build.link}${flags}`,
+      });
+    }
   }
-
-  // One upload of the sources per builder; every build of that builder waits for it.
-  const uploads = new Map<string, Promise<void>>();
-  await Promise.all(
-    [...jobs.values()].map(async (job) => {
-      const builderId = builderOf.get(job.forEnvironment.id)!;
-      const builder = (await sessionOf(builderId)).session;
-      job.builder = builder;
-      if (!uploads.has(builderId)) uploads.set(builderId, builder.putFiles(sources));
-      await uploads.get(builderId);
-      abort();
-      const resolution = resolutions.get(job.forEnvironment.id) as ResolvedImage;
-      const cc = resolution.recipe.compile.cc;
-      const output = `${WORK_DIR}/out/${job.binaryName}`;
-      const command = [
-        cc,
-        ...COMPILE_FLAGS,
-        ...(job.build.link === "static" ? ["-static"] : []),
-        ...job.build.flags,
-        "-o",
-        output,
-        `${WORK_DIR}/src/${job.build.probe}`,
-      ].join(" ");
-      const run = await builder.run(command, { timeoutMs: COMPILE_TIMEOUT_MS });
-      let elf: ElfInfo | null = null;
-      if (run.exitCode === 0) {
-        elf = readElf(await builder.readFile(output));
-      }
-      job.elf = elf;
-      job.result = {
-        builtIn: builderId,
-        command,
-        exitCode: run.exitCode ?? -1,
-        output: (run.stdout + run.stderr).trim(),
-        durationMs: run.durationMs,
-        elf: elf ? formatElfSummary(elf) : null,
-      };
-    }),
-  );
+  await compileJobs();
   return jobs;
+
+  async function compileJobs() {
+    // One upload of the sources per builder; every build of that builder waits for it.
+    const uploads = new Map<string, Promise<void>>();
+    await Promise.all(
+      [...jobs.values()].map(async (job) => {
+        const builderId = builderOf.get(job.forEnvironment.id)!;
+        const resolution = resolutions.get(job.forEnvironment.id) as ResolvedImage;
+        const output = `${WORK_DIR}/out/${job.binaryName}`;
+        const command = [
+          resolution.recipe.compile.cc,
+          ...COMPILE_FLAGS,
+          ...(job.build.link === "static" ? ["-static"] : []),
+          ...job.build.flags,
+          "-o",
+          output,
+          `${WORK_DIR}/src/${job.build.probe}`,
+        ].join(" ");
+        const cacheKey = BuildCache.key({
+          imageId: imageIds.get(builderId) ?? builderId,
+          command,
+          sources,
+        });
+        const hit = cache.get(cacheKey);
+        if (hit) {
+          job.binary = hit.binary;
+          job.elf = readElf(hit.binary);
+          job.result = { ...hit.record, cached: true };
+          return;
+        }
+        const builder = (await sessionOf(builderId)).session;
+        if (!uploads.has(builderId)) uploads.set(builderId, builder.putFiles(sources));
+        await uploads.get(builderId);
+        abort();
+        const run = await builder.run(command, { timeoutMs: COMPILE_TIMEOUT_MS });
+        if (run.exitCode === 0) {
+          job.binary = await builder.readFile(output);
+          job.elf = readElf(job.binary);
+        }
+        job.result = {
+          builtIn: builderId,
+          command,
+          exitCode: run.exitCode ?? -1,
+          output: (run.stdout + run.stderr).trim(),
+          durationMs: run.durationMs,
+          elf: job.elf ? formatElfSummary(job.elf) : null,
+        };
+        if (job.binary) cache.put(cacheKey, job.binary, job.result);
+      }),
+    );
+  }
+}
+
+/** The DNS fixture server, built for the libc of each environment a DNS case runs in. */
+const FIXTURE_PROBE = "dns-fixture.c";
+
+/** What an instance needs compiled: its probe, and the DNS fixture when its check has one. */
+function buildsOf(instance: CaseInstance): [Build, Environment][] {
+  const { testCase, buildFor, target } = instance;
+  if (!buildFor) return [];
+  const builds: [Build, Environment][] = [[testCase.build, buildFor]];
+  const fixtureFor = fixtureEnvironment(instance);
+  if (testCase.check.kind === "run" && testCase.check.dns && target && fixtureFor) {
+    builds.push([fixtureBuild(target), fixtureFor]);
+  }
+  return builds;
+}
+
+function fixtureBuild(target: Environment): Build {
+  return { probe: FIXTURE_PROBE, for: target.family, link: "dynamic", flags: [] };
+}
+
+/** The fixture runs beside the probe, so it is built for the target's own libc. */
+function fixtureEnvironment(instance: CaseInstance): Environment | null {
+  const { target, buildFor } = instance;
+  if (!target) return null;
+  if (!target.variant) return target;
+  return buildFor?.family === target.family ? buildFor : null;
 }
 
 async function runInstances(
@@ -358,11 +427,10 @@ async function runInstances(
       if ("result" in item) finished.set(item, item.result);
       else waiting.push(item);
     }
-    // A scenario that measures time runs its cases one at a time on a quiet machine. The others
-    // run batches of plain runs (one exec each) and searches, two at once: one per core.
-    const units: Runnable[][] = scenario.exclusiveRuns
-      ? waiting.map((w) => [w])
-      : batchRuns(waiting);
+    // Batches of runs (one exec each) and searches. A scenario that measures time runs one unit
+    // at a time, so nothing competes with its probes for the two cores (inside a batch the runs
+    // follow each other); the others run two units at once, one per core.
+    const units = batchRuns(waiting);
     const limit = scenario.exclusiveRuns ? 1 : PARALLEL_UNITS;
     await mapWithLimit(units, limit, async (unit) => {
       abort();
@@ -384,7 +452,7 @@ async function runInstances(
       instance.skipReason ??
       (unavailable && !isResolved(unavailable) ? unavailable.unavailable : null);
     const job = buildFor ? jobs.get(buildKey(testCase.build, buildFor)) : undefined;
-    if (skipReason || !target || !job?.result || !job.builder) {
+    if (skipReason || !target || !job?.result) {
       return {
         result: finish(base, null, null, null, {
           kind: "skipped",
@@ -436,36 +504,92 @@ async function runInstances(
         ),
       };
     }
+    const binary = await copyTo(job, session, target);
+    let fixtureBinary: string | null = null;
+    const fixtureFor = fixtureEnvironment(instance);
+    if (check.kind === "run" && check.dns && fixtureFor) {
+      const fixtureJob = jobs.get(buildKey(fixtureBuild(target), fixtureFor));
+      if (!fixtureJob?.result || fixtureJob.result.exitCode !== 0) {
+        return {
+          result: finish(base, job.result, null, expectation, {
+            kind: "infra-failed",
+            message: `the DNS fixture did not compile: ${fixtureJob?.result?.output.split("\n")[0] ?? "not built"}`,
+          }),
+        };
+      }
+      fixtureBinary = await copyTo(fixtureJob, session, target);
+    }
+    return {
+      instance,
+      base,
+      check,
+      session,
+      binary,
+      fixtureBinary,
+      build: job.result,
+      expectation,
+    };
+  }
+
+  /** Puts a built binary into the target's bin folder once, however many cases run it. */
+  async function copyTo(
+    job: BuildJob,
+    session: EnvironmentSession,
+    target: Environment,
+  ): Promise<string> {
     const binary = `${WORK_DIR}/bin/${job.binaryName}`;
     const copyKey = `${job.key}->${target.id}`;
     if (!copies.has(copyKey)) {
-      const builder = job.builder;
-      const source = `${WORK_DIR}/out/${job.binaryName}`;
-      copies.set(
-        copyKey,
-        builder === session
-          ? session.exec(["cp", source, binary]).then(() => undefined)
-          : builder.copyFileTo(session, source, `${WORK_DIR}/bin`),
-      );
+      copies.set(copyKey, session.putFiles([{ path: binary, content: job.binary!, mode: 0o755 }]));
     }
     await copies.get(copyKey);
-    return { instance, base, check, session, binary, build: job.result, expectation };
+    return binary;
   }
 
   async function runUnit(unit: Runnable[]): Promise<[Runnable, CaseResult][]> {
     const [first] = unit;
-    if (unit.length === 1 && first) {
-      if (first.check.kind === "search") return [[first, await runSearch(first)]];
+    if (!first) return [];
+    if (first.check.kind === "search") return [[first, await runSearch(first)]];
+    if (unit.length === 1 && !first.fixtureBinary && first.instance.testCase.repeat === 1) {
+      // A lone run gets the engine's own clock instead of /proc/uptime's 10 ms.
       const command = probeCommand(first.binary, first.check, first.instance.value);
       const run = await first.session.run(command, { timeoutMs: first.check.timeoutMs });
-      return [[first, finishRun(first, run)]];
+      return [[first, finishRun(first, [run])]];
     }
-    const session = first!.session;
-    const runs = await session.runBatch(
-      unit.map((item) => probeCommand(item.binary, item.check, item.instance.value)),
-      { timeoutMs: Math.max(...unit.map((item) => item.check.timeoutMs)) },
-    );
-    return unit.map((item, i) => [item, finishRun(item, runs[i] as ProbeRun)]);
+    const plans = unit.map((item) => ({ item, items: batchItems(item) }));
+    const runs = await first.session.runBatch(plans.flatMap((p) => p.items));
+    let next = 0;
+    return plans.map(({ item, items }) => {
+      const own = runs.slice(next, next + items.length);
+      next += items.length;
+      return [item, finishRuns(item, own)];
+    });
+  }
+
+  /** One batch item per repetition; a DNS case gets its fixture started before and stopped after each. */
+  function batchItems(item: Runnable): BatchItem[] {
+    const check = item.check;
+    const command = probeCommand(item.binary, check, item.instance.value);
+    const fixture =
+      check.kind === "run" && check.dns && item.fixtureBinary
+        ? dnsFixtureScripts(check.dns, item.fixtureBinary)
+        : {};
+    return Array.from({ length: item.instance.testCase.repeat }, () => ({
+      command,
+      timeoutMs: check.timeoutMs,
+      ...fixture,
+    }));
+  }
+
+  function finishRuns(item: Runnable, runs: ProbeRun[]): CaseResult {
+    const failed = runs.find((r) => r.setupFailed);
+    if (failed) {
+      return finish(item.base, item.build, failed.command, item.expectation, {
+        kind: "infra-failed",
+        message: `the case's set-up failed in environment "${item.session.environment.id}": ${failed.stderr.trim().split("\n")[0] ?? ""}`,
+      });
+    }
+    return finishRun(item, runs);
   }
 
   async function runSearch(item: Runnable): Promise<CaseResult> {
@@ -492,8 +616,20 @@ async function runInstances(
     );
   }
 
-  function finishRun(item: Runnable, run: ProbeRun): CaseResult {
-    return finish(item.base, item.build, run.command, item.expectation, {
+  /** The first run is the one shown and classified; repetitions add min/median/max facts. */
+  function finishRun(item: Runnable, runs: ProbeRun[]): CaseResult {
+    const run = runs[0]!;
+    const measurements = {
+      ...parseMeasurements(run.stdout),
+      ...(runs.length > 1 ? repeatFacts(runs) : {}),
+    };
+    let queryLog: string[] | undefined;
+    if (item.fixtureBinary) {
+      const log = parseQueryLog(run.after ?? "");
+      Object.assign(measurements, queryLogFacts(log));
+      queryLog = condenseQueryLog(log);
+    }
+    const result = finish(item.base, item.build, run.command, item.expectation, {
       kind: "ran",
       exitCode: run.exitCode,
       signal: run.signal,
@@ -501,8 +637,9 @@ async function runInstances(
       stderr: run.stderr,
       timedOut: run.timedOut,
       durationMs: run.durationMs,
-      measurements: parseMeasurements(run.stdout),
+      measurements,
     });
+    return queryLog ? { ...result, queryLog } : result;
   }
 }
 
@@ -517,14 +654,75 @@ interface Runnable {
   check: Extract<Case["check"], { kind: "run" | "search" }>;
   session: EnvironmentSession;
   binary: string;
+  /** The DNS fixture server in the target, for a case with a `dns` check. */
+  fixtureBinary: string | null;
   build: BuildRecord;
   expectation: CaseResult["expected"];
 }
 type PreparedInstance = Runnable | { result: CaseResult };
 
 /**
- * Plain runs grouped per environment into batches; a search is a unit of its own and goes first:
- * it is the longest unit, and the batches fill the other core meanwhile.
+ * Facts over repeated runs: `.min`, `.median` and `.max` of every numeric fact the runs share, and
+ * whether they all ended alike (a timing claim on runs that did not is no claim at all).
+ */
+export function repeatFacts(runs: ProbeRun[]): Record<string, string> {
+  const perRun = runs.map((r) => parseMeasurements(r.stdout));
+  const facts: Record<string, string> = {
+    repeats: String(runs.length),
+    "repeats.consistent": String(
+      new Set(runs.map((r) => `${r.exitCode}/${r.signal}/${r.timedOut}`)).size === 1,
+    ),
+  };
+  for (const key of Object.keys(perRun[0] ?? {})) {
+    const values = perRun.map((m) => Number(m[key]));
+    if (values.some((v) => !Number.isFinite(v)) || perRun.some((m) => m[key] === "")) continue;
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    const median =
+      sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+    const round = (v: number) => String(Math.round(v * 100) / 100);
+    facts[`${key}.min`] = round(sorted[0]!);
+    facts[`${key}.median`] = round(median);
+    facts[`${key}.max`] = round(sorted[sorted.length - 1]!);
+  }
+  return facts;
+}
+
+const DNS_DIR = `${WORK_DIR}/dns`;
+
+/**
+ * Set-up and tear-down around one DNS run. Set-up writes the case's own resolv.conf and hosts
+ * (never trusting the copy Docker made of the host's), the fixture's data, and starts the fixture,
+ * which daemonizes only once it listens. Tear-down stops it, waits until its pidfile is gone (so
+ * the next run can bind port 53 again) and prints the query log.
+ */
+export function dnsFixtureScripts(
+  fixture: DnsFixture,
+  fixtureBinary: string,
+): { before: string; after: string } {
+  const pidfile = `${DNS_DIR}/fixture.pid`;
+  const before = [
+    "set -e",
+    `mkdir -p ${DNS_DIR}`,
+    `rm -f ${DNS_DIR}/query.log`,
+    `printf '%s' ${shellQuote(fileFromLines(fixture.resolvConf))} >/etc/resolv.conf`,
+    `printf '%s' ${shellQuote(fileFromLines(fixture.hosts))} >/etc/hosts`,
+    `printf '%s' ${shellQuote(renderFixtureConfig(fixture, pidfile))} >${DNS_DIR}/fixture.conf`,
+    `${fixtureBinary} ${DNS_DIR}/fixture.conf ${DNS_DIR}/query.log`,
+  ].join("\n");
+  const after = [
+    `pid=$(cat ${pidfile} 2>/dev/null) && kill "$pid" 2>/dev/null`,
+    "n=0",
+    `while [ -e ${pidfile} ] && [ "$n" -lt 300 ]; do sleep 0.01; n=$((n + 1)); done`,
+    `cat ${DNS_DIR}/query.log 2>/dev/null`,
+    "true",
+  ].join("\n");
+  return { before, after };
+}
+
+/**
+ * Runs grouped per environment into batches; a search is a unit of its own and goes first: it is
+ * the longest unit, and the batches fill the other core meanwhile.
  */
 function batchRuns(items: Runnable[]): Runnable[][] {
   const units: Runnable[][] = items.filter((i) => i.check.kind === "search").map((i) => [i]);

@@ -15,6 +15,8 @@ export interface BuildRecord {
   durationMs: number;
   /** The lab's ELF reader on the result, one line (interpreter, needs, GLIBC version). */
   elf: string | null;
+  /** True when this run reused a binary compiled by an earlier run (same image, command, sources). */
+  cached?: boolean;
 }
 
 /** One case in one environment: everything observed, what was predicted, and the verdict. */
@@ -45,6 +47,8 @@ export interface CaseResult {
   explanation: string;
   mismatches: string[];
   note: string | null;
+  /** What reached the DNS fixture, one condensed line per query (DNS cases only). */
+  queryLog?: string[];
 }
 
 export interface ScenarioResult {

@@ -212,7 +212,8 @@ export function renderCase(
   ];
   const detail = (text: string) => lines.push(`    ${text}`);
   if (result.build && show.build) {
-    detail(`built in ${result.build.builtIn}: ${result.build.command}`);
+    const reused = result.build.cached ? " (reused from the build cache)" : "";
+    detail(`built in ${result.build.builtIn}${reused}: ${result.build.command}`);
     if (result.build.elf) detail(`binary: ${result.build.elf}`);
   }
   if (result.outcome === "build-error" && result.build) {
@@ -228,6 +229,10 @@ export function renderCase(
     if (show.output) lines.push(...excerpt(output).map((l) => `    │ ${l}`));
     const status = result.signal ? `killed by ${result.signal}` : `exit ${result.exitCode}`;
     detail(c.dim(`${status} · ${result.durationMs} ms`));
+  }
+  if (result.queryLog) {
+    detail(`the fixture saw ${result.queryLog.length === 0 ? "no query" : ""}`);
+    lines.push(...excerpt(result.queryLog.join("\n")).map((l) => `    │ ${l}`));
   }
   detail(`${result.outcome === "skipped" ? "why skipped" : "why"}: ${result.explanation}`);
   if (result.note) detail(`note: ${result.note}`);

@@ -17,7 +17,20 @@ const KEEP_ALIVE_SECONDS = 86_400;
 const DEFAULT_RUN_TIMEOUT_MS = 10_000;
 /** Beyond the in-container timeout, how long the harness waits before calling the engine stuck. */
 const EXEC_GRACE_MS = 15_000;
+/** Time a batch item's setup and teardown may take on top of the run's own limit. */
+const SETUP_ALLOWANCE_MS = 5_000;
 export const WORK_DIR = "/lab";
+
+/** One run of a batch: what prepares it, the probe command, and what collects its evidence. */
+export interface BatchItem {
+  /** Runs first, as the harness; when it fails, the command is skipped (e.g. a fixture that did not start). */
+  before?: string;
+  command: string;
+  /** Runs last, whatever happened; its output comes back as `after`. */
+  after?: string;
+  /** This run's own time limit (default: the batch's). */
+  timeoutMs?: number;
+}
 
 export interface ProbeRun {
   /** The shell command exactly as the environment's `sh -c` ran it. */
@@ -29,6 +42,10 @@ export interface ProbeRun {
   stderr: string;
   durationMs: number;
   timedOut: boolean;
+  /** True when the batch item's setup failed and the command never ran (stderr says why). */
+  setupFailed?: boolean;
+  /** What the batch item's teardown printed. */
+  after?: string;
 }
 
 export interface RunOptions {
@@ -39,23 +56,33 @@ export interface RunOptions {
 const BATCH_MARK = `@@musl-lab-${randomBytes(6).toString("hex")}@@`;
 
 /**
- * Runs each command (argument i + 3 of the wrapper) in its own `sh -c` under its own `timeout`,
- * one after the other, with stdout and stderr kept in files so a run that prints megabytes or
- * crashes cannot garble its neighbours; then prints every run's output between marks. Times come
- * from /proc/uptime: busybox `date` has no nanoseconds, so batched runs are timed to 10 ms.
+ * Runs each run (four arguments: setup, command, teardown, time limit) one after the other. The command runs
+ * in its own `sh -c` under its own `timeout`, with stdout and stderr kept in files so a run that
+ * prints megabytes or crashes cannot garble its neighbours. Setup prepares what the run needs (a
+ * fixture server, a resolv.conf) as the harness; if it fails the command is not run and its output
+ * is reported instead. Teardown's output is the run's third result (e.g. a fixture's query log).
+ * Times come from /proc/uptime: busybox `date` has no nanoseconds, so runs are timed to 10 ms.
  */
 const BATCH_SCRIPT = `
-mark=$1; limit=$2; shift 2
+mark=$1; shift
 ulimit -c 0
 dir=$(mktemp -d)
 i=0
-for cmd in "$@"; do
+while [ "$#" -ge 4 ]; do
+  before=$1; cmd=$2; after=$3; limit=$4; shift 4
+  : >"$dir/$i.out"; : >"$dir/$i.err"; : >"$dir/$i.after"
   read -r start _ </proc/uptime
-  # The subshell is the one that waits, so the shell's own "Segmentation fault" lands in the
-  # run's stderr, as a user would see it.
-  (timeout -s KILL "$limit" sh -c "$cmd") >"$dir/$i.out" 2>"$dir/$i.err" </dev/null
-  status=$?
+  if ! (sh -c "$before") >"$dir/$i.setup" 2>&1 </dev/null; then
+    status=setup
+  else
+    # The subshell is the one that waits, so the shell's own "Segmentation fault" lands in the
+    # run's stderr, as a user would see it.
+    (timeout -s KILL "$limit" sh -c "$cmd") >"$dir/$i.out" 2>"$dir/$i.err" </dev/null
+    status=$?
+  fi
   read -r end _ </proc/uptime
+  (sh -c "$after") >"$dir/$i.after" 2>&1 </dev/null
+  [ "$status" = setup ] && cat "$dir/$i.setup" >"$dir/$i.err"
   echo "$status $start $end" >"$dir/$i.status"
   i=$((i + 1))
 done
@@ -63,6 +90,7 @@ j=0
 while [ "$j" -lt "$i" ]; do
   echo "$mark out $j"; cat "$dir/$j.out"; echo
   echo "$mark err $j"; cat "$dir/$j.err"; echo
+  echo "$mark after $j"; cat "$dir/$j.after"; echo
   echo "$mark status $j $(cat "$dir/$j.status")"
   j=$((j + 1))
 done
@@ -152,41 +180,54 @@ export class EnvironmentSession {
    * Runs several probe commands in one exec (one ~50 ms round trip instead of one per run). Each
    * runs in its own process under its own time limit, so a crash or a hang ends only that run.
    */
-  async runBatch(commands: string[], options: RunOptions = {}): Promise<ProbeRun[]> {
-    if (commands.length === 0) return [];
-    const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
-    const timeoutSeconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+  async runBatch(runs: (string | BatchItem)[], options: RunOptions = {}): Promise<ProbeRun[]> {
+    if (runs.length === 0) return [];
+    const items = runs.map((r) => (typeof r === "string" ? { command: r } : r));
+    const seconds = (item: BatchItem) =>
+      Math.max(
+        1,
+        Math.ceil((item.timeoutMs ?? options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS) / 1000),
+      );
     const argv = [
       "sh",
       "-c",
       BATCH_SCRIPT,
       "batch",
       BATCH_MARK,
-      String(timeoutSeconds),
-      ...commands,
+      ...items.flatMap((item) => [
+        item.before ?? ":",
+        item.command,
+        item.after ?? ":",
+        String(seconds(item)),
+      ]),
     ];
-    const budgetMs = commands.length * timeoutSeconds * 1000 + EXEC_GRACE_MS;
+    const budgetMs =
+      items.reduce((sum, item) => sum + seconds(item) * 1000 + SETUP_ALLOWANCE_MS, 0) +
+      EXEC_GRACE_MS;
     const result = await this.withDeadline(
       this.exec(argv),
       budgetMs,
-      `a batch of ${commands.length} runs`,
+      `a batch of ${items.length} runs`,
     );
-    const parsed = parseBatchOutput(result.stdout, BATCH_MARK, commands.length);
+    const parsed = parseBatchOutput(result.stdout, BATCH_MARK, items.length);
     if (!parsed) {
       throw new InfrastructureError(
         `environment "${this.environment.id}" returned an unreadable batch (exit ${result.exitCode}): ${firstLine(result.stderr || result.stdout)}`,
       );
     }
     return parsed.map((run, i) => {
-      const status = decodeExitStatus(run.status);
+      const status =
+        run.status === null ? { exitCode: null, signal: null } : decodeExitStatus(run.status);
       return {
-        command: commands[i] as string,
+        command: items[i]!.command,
         exitCode: status.exitCode,
         signal: status.signal,
         stdout: run.stdout,
         stderr: run.stderr,
         durationMs: run.durationMs,
-        timedOut: status.signal === "SIGKILL" && run.durationMs >= timeoutSeconds * 1000 - 100,
+        timedOut: status.signal === "SIGKILL" && run.durationMs >= seconds(items[i]!) * 1000 - 100,
+        setupFailed: run.status === null,
+        after: run.after,
       };
     });
   }
@@ -264,26 +305,29 @@ function firstLine(error: unknown): string {
 }
 
 export interface BatchRun {
-  status: number;
+  /** The shell status, or null when the run's setup failed and the command never ran. */
+  status: number | null;
   stdout: string;
   stderr: string;
+  after: string;
   durationMs: number;
 }
 
 /** Splits a batch's output at its marks; null when a run is missing (the script did not finish). */
 export function parseBatchOutput(output: string, mark: string, count: number): BatchRun[] | null {
   const runs: Partial<BatchRun>[] = Array.from({ length: count }, () => ({}));
-  const pattern = new RegExp(`^${mark} (out|err|status) (\\d+)(?: (.*))?$`, "gm");
+  const pattern = new RegExp(`^${mark} (out|err|after|status) (\\d+)(?: (.*))?$`, "gm");
   const marks = [...output.matchAll(pattern)];
   for (const [n, match] of marks.entries()) {
     const [, kind, index, rest] = match;
     const run = runs[Number(index)];
     if (!run) return null;
     if (kind === "status") {
-      const [status, start, end] = (rest ?? "").split(" ").map(Number);
-      if (status === undefined || Number.isNaN(status)) return null;
-      run.status = status;
-      run.durationMs = Math.round(((end ?? 0) - (start ?? 0)) * 1000);
+      const [status, start, end] = (rest ?? "").split(" ");
+      const code = status === "setup" ? null : Number(status);
+      if (code !== null && Number.isNaN(code)) return null;
+      run.status = code;
+      run.durationMs = Math.round((Number(end ?? 0) - Number(start ?? 0)) * 1000);
       continue;
     }
     const from = (match.index ?? 0) + match[0].length + 1;
@@ -291,12 +335,11 @@ export function parseBatchOutput(output: string, mark: string, count: number): B
     // The script adds one newline after each file so the next mark starts a line; drop it.
     const text = output.slice(from, to).replace(/\n$/, "");
     if (kind === "out") run.stdout = text;
-    else run.stderr = text;
+    else if (kind === "err") run.stderr = text;
+    else run.after = text;
   }
-  if (
-    runs.some((r) => r.status === undefined || r.stdout === undefined || r.stderr === undefined)
-  ) {
-    return null;
-  }
-  return runs as BatchRun[];
+  const complete = (r: Partial<BatchRun>) =>
+    r.status !== undefined && r.stdout !== undefined && r.stderr !== undefined;
+  if (!runs.every(complete)) return null;
+  return runs.map((r) => ({ ...r, after: r.after ?? "" }) as BatchRun);
 }

@@ -1,11 +1,13 @@
+import { ENVIRONMENTS } from "../environments/index.js";
 import { ConfigurationError } from "../errors.js";
+import { dns } from "./dns.js";
 import { hello } from "./hello.js";
 import { locale } from "./locale.js";
 import { threadStack } from "./thread-stack.js";
 import { ScenarioSchema, VALUE_PLACEHOLDER, type Case, type Scenario } from "./schema.js";
 
 /** Every scenario the lab runs, in the order `npm run lab` runs them. */
-const SCENARIO_DATA: unknown[] = [hello, threadStack, locale];
+const SCENARIO_DATA: unknown[] = [hello, threadStack, dns, locale];
 
 /** Parses scenario data once, at the edge; inside the lab the types are trusted. */
 export function loadScenarios(data: unknown[] = SCENARIO_DATA): Scenario[] {
@@ -34,6 +36,14 @@ export function loadScenarios(data: unknown[] = SCENARIO_DATA): Scenario[] {
           assertRegExp(scenario.id, c.id, pattern);
       }
       assertPlaceholder(scenario.id, c);
+      for (const id of c.check.kind === "elf" ? [] : c.check.alsoOn) {
+        const environment = ENVIRONMENTS.get(id);
+        if (!environment || environment.variant) {
+          throw new ConfigurationError(
+            `scenario ${scenario.id}, case ${c.id}: alsoOn names "${id}", which is not a plain environment`,
+          );
+        }
+      }
     }
     assertReportRefs(scenario);
     scenarios.push(scenario);

@@ -75,6 +75,86 @@ export const VALUE_PLACEHOLDER = "{value}";
 /** Variable names as POSIX shells accept them. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/**
+ * Addresses a DNS fixture may listen on and resolv.conf may name: the container's own loopback
+ * only. The lab never sends a query anywhere else, not even by a typo in scenario data.
+ */
+export const LOOPBACK_ADDRESS = /^(?:127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}|::1)$/;
+
+const DNS_NAME =
+  /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+export const DnsActionSchema = z.enum(["drop", "servfail", "nxdomain", "refused", "delay"]);
+
+/**
+ * The hermetic DNS world of one case: the container's resolv.conf and hosts file, and what the
+ * fixture server (c-src/dns-fixture.c) answers on which loopback address.
+ */
+export const DnsFixtureSchema = z
+  .strictObject({
+    /** /etc/resolv.conf, line by line; every nameserver must be a loopback address. */
+    resolvConf: z.array(z.string()).min(1),
+    /** /etc/hosts, line by line. */
+    hosts: z.array(z.string()).default(["127.0.0.1 localhost"]),
+    /** Where the fixture listens (UDP and TCP port 53). */
+    listen: z.array(z.string().regex(LOOPBACK_ADDRESS)).min(1).default(["127.0.0.1"]),
+    records: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(DNS_NAME),
+          type: z.enum(["A", "AAAA"]),
+          /** Documentation ranges (192.0.2.0/24, 2001:db8::/32): answers, never destinations. */
+          address: z.string().min(2),
+        }),
+      )
+      .default([]),
+    /** A big answer: COUNT A records, more than fit in 512 bytes of UDP. */
+    many: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(DNS_NAME),
+          count: z.number().int().min(1).max(254),
+          /** tc-empty: the truncated UDP reply carries no records (as CoreDNS); tc-partial: what fits. */
+          truncation: z.enum(["tc-empty", "tc-partial"]).default("tc-empty"),
+        }),
+      )
+      .default([]),
+    /** Misbehaviour, first match wins: per server (`*` any) and name (`*` any). */
+    rules: z
+      .array(
+        z.strictObject({
+          server: z.union([z.literal("*"), z.string().regex(LOOPBACK_ADDRESS)]),
+          name: z.union([z.literal("*"), z.string().regex(DNS_NAME)]),
+          action: DnsActionSchema,
+          /** For `delay`: how long the answer is held back. */
+          delayMs: z.number().int().positive().max(60_000).optional(),
+        }),
+      )
+      .default([]),
+  })
+  .superRefine((fixture, ctx) => {
+    for (const line of fixture.resolvConf) {
+      const server = /^\s*nameserver\s+(\S+)/.exec(line)?.[1];
+      if (server !== undefined && !LOOPBACK_ADDRESS.test(server)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["resolvConf"],
+          message: `nameserver ${server} is not a loopback address; DNS cases only talk to their own fixture`,
+        });
+      }
+    }
+    for (const rule of fixture.rules) {
+      if ((rule.action === "delay") !== (rule.delayMs !== undefined)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["rules"],
+          message: "delayMs goes with the delay action, and only with it",
+        });
+      }
+    }
+  });
+export type DnsFixture = z.infer<typeof DnsFixtureSchema>;
+
 /** How a probe binary is started: the part of a check that `run` and `search` share. */
 const ProbeCommandShape = {
   /** Run in every selected environment of this libc, or in `every` selected environment. */
@@ -93,6 +173,11 @@ const ProbeCommandShape = {
     })
     .optional(),
   timeoutMs: z.number().int().positive().default(10_000),
+  /**
+   * Environments that join this case (and only this one) whenever an environment of their libc
+   * is selected: e.g. musl 1.2.3, to show what changed in musl 1.2.4.
+   */
+  alsoOn: z.array(z.string().regex(KEBAB_ID)).default([]),
 };
 
 export const SearchSchema = z.strictObject({
@@ -112,6 +197,8 @@ export const CheckSchema = z.discriminatedUnion("kind", [
     /** Copy the binary to every selected environment of this family and run it there. */
     kind: z.literal("run"),
     ...ProbeCommandShape,
+    /** Start the DNS fixture with this data before the run and collect its query log after. */
+    dns: DnsFixtureSchema.optional(),
   }),
   z.strictObject({
     /**
@@ -153,6 +240,12 @@ export const CaseSchema = z.strictObject({
   expect: z.array(ExpectationSchema).min(1),
   /** Extra teaching text shown with the case, e.g. a caveat of this fix. */
   note: z.string().optional(),
+  /**
+   * Runs the case this many times (a timing case: at least 5). Numeric facts also get `.min`,
+   * `.median` and `.max` over the runs, and `repeats.consistent` says whether every run ended the
+   * same way; the first run is the one shown and classified, with those facts added.
+   */
+  repeat: z.number().int().min(1).max(50).default(1),
   /**
    * Runs the case once per value, `{value}` in the args replaced: one result each, with the id
    * `<case id>-<value>`, shown together as a table (value by environment).

@@ -1,5 +1,7 @@
 import { getContainerRuntimeClient } from "testcontainers";
 import type { CaseResult, RunResult } from "../../lab/run-result.js";
+import { runLab } from "../../lab/run-lab.js";
+import { loadScenarios } from "../../lab/scenarios/index.js";
 import { LABEL_RUN, RUN_ID } from "../../lab/runtime/container-registry.js";
 
 /** Containers of this test process's run still present in the engine (running or not). */
@@ -20,4 +22,14 @@ export function caseFinder(result: () => RunResult, scenarioId: string) {
     if (!found) throw new Error(`no case ${scenarioId}/${id} on ${environment} in the report`);
     return found;
   };
+}
+
+/** One registered scenario, run for real on the default pair (its alsoOn environments join). */
+export function runScenario(id: string): Promise<RunResult> {
+  return runLab({
+    scenarios: loadScenarios().filter((s) => s.id === id),
+    environmentIds: ["glibc", "musl"],
+    images: "auto",
+    log: () => undefined,
+  });
 }

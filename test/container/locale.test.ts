@@ -1,19 +1,12 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import type { RunResult } from "../../lab/run-result.js";
-import { runLab } from "../../lab/run-lab.js";
-import { loadScenarios } from "../../lab/scenarios/index.js";
-import { caseFinder, countRunContainers } from "./helpers.js";
+import { caseFinder, countRunContainers, runScenario } from "./helpers.js";
 
 let result: RunResult;
 const find = caseFinder(() => result, "locale");
 
 beforeAll(async () => {
-  result = await runLab({
-    scenarios: loadScenarios().filter((s) => s.id === "locale"),
-    environmentIds: ["glibc", "musl"],
-    images: "auto",
-    log: () => undefined,
-  });
+  result = await runScenario("locale");
 });
 
 describe("locale, run for real on glibc and musl", () => {

@@ -1,20 +1,13 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import type { RunResult } from "../../lab/run-result.js";
-import { runLab } from "../../lab/run-lab.js";
-import { loadScenarios } from "../../lab/scenarios/index.js";
-import { caseFinder, countRunContainers } from "./helpers.js";
+import { caseFinder, countRunContainers, runScenario } from "./helpers.js";
 
 const SIZES = [64, 128, 256, 512, 1024];
 let result: RunResult;
 const find = caseFinder(() => result, "thread-stack");
 
 beforeAll(async () => {
-  result = await runLab({
-    scenarios: loadScenarios().filter((s) => s.id === "thread-stack"),
-    environmentIds: ["glibc", "musl"],
-    images: "auto",
-    log: () => undefined,
-  });
+  result = await runScenario("thread-stack");
 });
 
 describe("thread-stack, run for real on glibc and musl", () => {

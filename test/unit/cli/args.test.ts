@@ -52,7 +52,7 @@ describe("parseCliArgs", () => {
 
   test("each mistake is one line naming the valid choices", () => {
     expect(usageError(["nope"])).toBe(
-      'unknown scenario "nope"; known scenarios: hello, thread-stack, locale',
+      'unknown scenario "nope"; known scenarios: hello, thread-stack, dns, locale',
     );
     expect(usageError(["--frobnicate"])).toBe(
       "unknown option --frobnicate; see --help for the options",

@@ -7,7 +7,7 @@ describe("npm run lab, bad input", () => {
     const result = await runCli(["no-such-scenario"]);
     expect(result.exitCode).toBe(2);
     expect(labStderr(String(result.stderr))).toBe(
-      'musl-lab: unknown scenario "no-such-scenario"; known scenarios: hello, thread-stack, locale',
+      'musl-lab: unknown scenario "no-such-scenario"; known scenarios: hello, thread-stack, dns, locale',
     );
   });
 

@@ -21,14 +21,36 @@ describe("parseBatchOutput", () => {
       "",
     ].join("\n");
     expect(parseBatchOutput(output, MARK, 2)).toEqual([
-      { status: 0, stdout: "a=1\nb=2", stderr: "", durationMs: 40 },
-      { status: 139, stdout: "x=1\n", stderr: "Segmentation fault", durationMs: 30 },
+      { status: 0, stdout: "a=1\nb=2", stderr: "", after: "", durationMs: 40 },
+      { status: 139, stdout: "x=1\n", stderr: "Segmentation fault", after: "", durationMs: 30 },
     ]);
   });
 
   test("output that only looks like a mark (another token) stays output", () => {
     const output = `${MARK} out 0\n@@x@@ status 0 1 2 3\n${MARK} err 0\n\n${MARK} status 0 0 1 1\n`;
     expect(parseBatchOutput(output, MARK, 1)?.[0]?.stdout).toBe("@@x@@ status 0 1 2 3");
+  });
+
+  test("teardown output comes back as `after`; a failed setup is a null status", () => {
+    const output = [
+      `${MARK} out 0`,
+      "",
+      `${MARK} err 0`,
+      "dns-fixture: line 3: unknown directive",
+      `${MARK} after 0`,
+      '{"qname":"db.lab.example"}',
+      `${MARK} status 0 setup 5.00 5.01`,
+      "",
+    ].join("\n");
+    expect(parseBatchOutput(output, MARK, 1)).toEqual([
+      {
+        status: null,
+        stdout: "",
+        stderr: "dns-fixture: line 3: unknown directive",
+        after: '{"qname":"db.lab.example"}',
+        durationMs: 10,
+      },
+    ]);
   });
 
   test("a missing run (the script died half way) is null, not a guess", () => {
