@@ -345,10 +345,13 @@ async function compileAll(
           output,
           `${WORK_DIR}/src/${job.build.probe}`,
         ].join(" ");
+        // The probe's own file and the shared headers decide its bytes; other probes do not.
         const cacheKey = BuildCache.key({
           imageId: imageIds.get(builderId) ?? builderId,
           command,
-          sources,
+          sources: sources.filter(
+            (f) => f.path.endsWith(".h") || f.path.endsWith(`/${job.build.probe}`),
+          ),
         });
         const hit = cache.get(cacheKey);
         if (hit) {

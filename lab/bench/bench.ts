@@ -2,10 +2,12 @@
  * `npm run bench`: the lab's speed, measured (never asserted in tests, where timing is noise).
  *
  *   1. cold offline image build of the default pair (fresh package cache, throwaway tags)
- *   2. warm `npm run lab -- hello`, wall time, median of several runs; and whether it built images
+ *   2. warm `npm run lab -- SCENARIO` for each scenario, wall time, median of several runs; the
+ *      lab's own duration; whether anything was built (images or probes: a warm run builds nothing)
  *   3. the same hello work done the naive way: a fresh container for every compile and every run
  *
- * Flags: --skip-cold (skip 1, which downloads ~100 MB and takes about a minute), --runs N.
+ * Flags: --skip-cold (skip 1, which downloads ~100 MB and takes about a minute), --runs N,
+ * --scenarios a,b (default: every scenario).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,10 +22,15 @@ import { ensureImage, isResolved, resolveImage, type ResolvedImage } from "../ru
 import { C_SRC_DIR, REPO_ROOT } from "../runtime/paths.js";
 import { prepareImages } from "../runtime/prepare-images.js";
 import { EnvironmentSession } from "../runtime/session.js";
+import type { RunResult } from "../run-result.js";
 import { hello } from "../scenarios/hello.js";
 
 const { values } = parseArgs({
-  options: { "skip-cold": { type: "boolean" }, runs: { type: "string", default: "5" } },
+  options: {
+    "skip-cold": { type: "boolean" },
+    runs: { type: "string", default: "5" },
+    scenarios: { type: "string", default: "hello,thread-stack,dns,locale" },
+  },
 });
 const RUNS = Number(values.runs);
 const env = (id: string) => ENVIRONMENTS.get(id) as Environment;
@@ -56,41 +63,8 @@ if (!values["skip-cold"]) {
   rmSync(cache, { recursive: true, force: true });
 }
 
-process.stderr.write(`warm \`npm run lab -- hello\`, ${RUNS} runs:\n`);
 const out = mkdtempSync(join(tmpdir(), "musl-lab-bench-reports-"));
-const walls: number[] = [];
-const inLab: number[] = [];
-let builtImages = 0;
-for (let i = 0; i < RUNS; i++) {
-  const started = performance.now();
-  const run = await execa(
-    "npm",
-    ["run", "-s", "lab", "--", "hello", "--json", "--output-dir", out],
-    {
-      cwd: REPO_ROOT,
-      reject: false,
-    },
-  );
-  walls.push(performance.now() - started);
-  const report = JSON.parse(String(run.stdout)) as {
-    setup: string[];
-    exitStatus: number;
-    durationMs: number;
-  };
-  inLab.push(report.durationMs);
-  builtImages += report.setup.filter((line) => line.startsWith("built image")).length;
-  log(`run ${i + 1}: ${(walls[i]! / 1000).toFixed(2)} s, exit status ${report.exitStatus}`);
-}
-rows.push([
-  `warm \`npm run lab -- hello\` (median of ${RUNS})`,
-  `${(median(walls) / 1000).toFixed(2)} s`,
-]);
-rows.push([
-  "  fastest / slowest",
-  `${(Math.min(...walls) / 1000).toFixed(2)} s / ${(Math.max(...walls) / 1000).toFixed(2)} s`,
-]);
-rows.push(["  of which the lab's own work (median)", `${(median(inLab) / 1000).toFixed(2)} s`]);
-rows.push(["images built by the warm runs", String(builtImages)]);
+for (const scenario of values.scenarios.split(",")) await warmRuns(scenario);
 rmSync(out, { recursive: true, force: true });
 
 process.stderr.write("the same hello work, naively (a fresh container per compile and per run):\n");
@@ -100,6 +74,45 @@ await removeAllContainers();
 const width = Math.max(...rows.map(([k]) => k.length));
 process.stdout.write(`\nmusl-lab benchmark (${new Date().toISOString()})\n`);
 for (const [key, value] of rows) process.stdout.write(`  ${key.padEnd(width)}  ${value}\n`);
+
+/** `npm run lab -- SCENARIO` RUNS times (the first run also fills the build cache, if empty). */
+async function warmRuns(scenario: string): Promise<void> {
+  process.stderr.write(`warm \`npm run lab -- ${scenario}\`, ${RUNS} runs after one warm-up:\n`);
+  const walls: number[] = [];
+  const inLab: number[] = [];
+  let built = 0;
+  for (let i = 0; i <= RUNS; i++) {
+    const started = performance.now();
+    const run = await execa(
+      "npm",
+      ["run", "-s", "lab", "--", scenario, "--json", "--output-dir", out],
+      { cwd: REPO_ROOT, reject: false },
+    );
+    const wall = performance.now() - started;
+    const report = JSON.parse(String(run.stdout)) as RunResult;
+    if (i === 0) {
+      log(`warm-up: ${(wall / 1000).toFixed(2)} s, exit status ${report.exitStatus}`);
+      continue;
+    }
+    walls.push(wall);
+    inLab.push(report.durationMs);
+    built += report.setup.filter((line) => line.startsWith("built image")).length;
+    built += report.scenarios
+      .flatMap((s) => s.cases)
+      .filter((c) => c.build && !c.build.cached).length;
+    log(`run ${i}: ${(wall / 1000).toFixed(2)} s, exit status ${report.exitStatus}`);
+  }
+  rows.push([
+    `warm \`npm run lab -- ${scenario}\` (median of ${RUNS})`,
+    `${(median(walls) / 1000).toFixed(2)} s`,
+  ]);
+  rows.push([
+    "  fastest / slowest",
+    `${(Math.min(...walls) / 1000).toFixed(2)} s / ${(Math.max(...walls) / 1000).toFixed(2)} s`,
+  ]);
+  rows.push(["  of which the lab's own work (median)", `${(median(inLab) / 1000).toFixed(2)} s`]);
+  rows.push(["  images built or probes compiled", String(built)]);
+}
 
 /**
  * Every compile and every run of the hello scenario in its own fresh container, as a shell script

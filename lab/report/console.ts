@@ -8,6 +8,7 @@ import {
   claimViews,
   measurementTables,
   sweepViews,
+  type MeasurementTableView,
   type SweepCell,
   type SweepView,
 } from "./scenario-views.js";
@@ -63,7 +64,10 @@ function renderScenario(
   const tablesCarryFacts = scenario.report.tables.length > 0;
   const shown = new Set<string>();
   const builds = new Set<string>();
-  for (const caseResult of scenario.cases) {
+  const tables = measurementTables(result, scenario);
+  const tablesAfter = (caseId: string | null) =>
+    tables.filter((t) => t.after === caseId).flatMap((t) => renderMeasurementTable(t, c, inner));
+  scenario.cases.forEach((caseResult, index) => {
     const sweep = sweeps.get(caseResult.caseId);
     if (!sweep) {
       const predicted = OUTCOME_INFO[caseResult.outcome].predicted;
@@ -80,24 +84,12 @@ function renderScenario(
       shown.add(sweep.caseId);
       lines.push(...renderSweep(sweep, c, inner), "");
     }
-  }
-  for (const table of measurementTables(result, scenario)) {
-    lines.push(c.bold(table.title));
-    lines.push(
-      ...renderTable(
-        ["", ...table.columns.map((col) => col.label)],
-        table.rows.map((row) => [
-          `${row.differs ? c.yellow("≠ ") : "  "}${row.label}`,
-          ...row.cells.map((cell) => cell ?? c.dim("—")),
-        ]),
-        inner,
-      ),
-    );
-    if (table.rows.some((row) => row.differs))
-      lines.push(c.dim("≠ marks rows where the environments differ"));
-    if (table.note) lines.push(table.note);
-    lines.push("");
-  }
+    // A table placed after a case comes once that case's last result is shown.
+    if (scenario.cases[index + 1]?.caseId !== caseResult.caseId) {
+      lines.push(...tablesAfter(caseResult.caseId));
+    }
+  });
+  lines.push(...tablesAfter(null));
   const claims = claimViews(result, scenario);
   if (claims.length > 0) {
     lines.push(c.bold("Claims checked against this run"));
@@ -138,6 +130,30 @@ function renderScenario(
   }
   lines.push(c.dim(`Sources: ${scenario.sources.join(" · ")}`));
   return box(`${scenario.id}: ${scenario.title}`.slice(0, width - 8), lines, width);
+}
+
+function renderMeasurementTable(
+  table: MeasurementTableView,
+  c: ChalkInstance,
+  width: number,
+): string[] {
+  const lines = [c.bold(table.title)];
+  lines.push(
+    ...renderTable(
+      ["", ...table.columns.map((col) => col.label)],
+      table.rows.map((row) => [
+        `${row.differs ? c.yellow("≠ ") : "  "}${row.label}`,
+        ...row.cells.map((cell) => cell ?? c.dim("—")),
+      ]),
+      width,
+    ),
+  );
+  if (table.rows.some((row) => row.differs)) {
+    lines.push(c.dim("≠ marks rows where the environments differ"));
+  }
+  if (table.note) lines.push(table.note);
+  lines.push("");
+  return lines;
 }
 
 /** A sweep as the classic "Size | glibc | musl" table, explained once per distinct reason. */

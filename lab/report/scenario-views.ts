@@ -35,6 +35,8 @@ export interface SweepView {
 
 export interface MeasurementTableView {
   title: string;
+  /** The case (or sweep) it follows, or null for the end of the case list. */
+  after: string | null;
   note: string | null;
   columns: Column[];
   rows: { label: string; cells: (string | null)[]; differs: boolean }[];
@@ -134,7 +136,13 @@ export function measurementTables(
       const present = cells.filter((c): c is string => c !== null);
       return { label: row.label, cells, differs: new Set(present).size > 1 };
     });
-    return { title: table.title, note: table.note ?? null, columns, rows };
+    return {
+      title: table.title,
+      after: table.after ?? null,
+      note: table.note ?? null,
+      columns,
+      rows,
+    };
   });
 }
 

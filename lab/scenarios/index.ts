@@ -84,9 +84,10 @@ function assertReportRefs(scenario: Scenario): void {
     for (const value of c.sweep?.values ?? []) ids.add(`${c.id}-${value}`);
   }
   const refs = [
-    ...scenario.report.tables.flatMap((t) =>
-      t.rows.flatMap((r) => (r.minus ? [r.case, r.minus.case] : [r.case])),
-    ),
+    ...scenario.report.tables.flatMap((t) => [
+      ...t.rows.flatMap((r) => (r.minus ? [r.case, r.minus.case] : [r.case])),
+      ...(t.after ? [t.after] : []),
+    ]),
     ...scenario.report.claims.map((c) => c.case),
     ...scenario.report.advice.flatMap((a) => [
       ...(a.evidence ? [a.evidence] : []),

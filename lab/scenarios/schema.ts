@@ -284,6 +284,8 @@ export const ReportSpecSchema = z.strictObject({
         ),
         /** What the table shows and why the numbers are what they are. */
         note: z.string().optional(),
+        /** Shown right after this case (or sweep) instead of after all cases. */
+        after: z.string().regex(KEBAB_ID).optional(),
       }),
     )
     .default([]),

@@ -240,6 +240,7 @@ export const threadStack = {
     tables: [
       {
         title: "Default thread stacks and the survival limit (KiB, measured)",
+        after: "survival-limit",
         rows: [
           { label: "RLIMIT_STACK (ulimit -s)", case: "default-stack", key: "rlimit_stack_kib" },
           { label: "default thread stack", case: "default-stack", key: "stack_kib", unit: "KiB" },
@@ -266,10 +267,11 @@ export const threadStack = {
           { label: "probe runs of the search", case: "survival-limit", key: "runs" },
         ],
         note:
-          "The gap is what the thread needs besides the array: its own call frames, and on musl " +
-          "the thread-local storage and thread structures that share the mapping (musl's 128 KiB " +
-          "is reported as a little more for that reason). The guard pages lie below the stack and " +
-          "are not part of it: touching them is the SIGSEGV.",
+          "The gap is what the thread needs besides the array: its own call frames (well under " +
+          "1 KiB here), plus rounding, as sizes are shown in whole KiB. musl reports a little " +
+          "more than 128 KiB because it adds room for thread-local storage and thread-specific " +
+          "data to the size and rounds the mapping to whole pages (src/thread/pthread_create.c). " +
+          "The guard pages lie below the stack and are not counted: touching them is the SIGSEGV.",
       },
     ],
     claims: [],
