@@ -79,7 +79,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -266,9 +265,8 @@ static bool normalize_name(const char *text, char out[256]) {
     if (c == '.' || c == '\0') {
       if (label == 0 || label > 63) return false;
       label = 0;
-    } else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
-      label++;
-    } else if (c >= 'A' && c <= 'Z') {
+    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '_') {
       label++;
     } else {
       return false;
