@@ -43,7 +43,7 @@ import { TOOL_VERSION } from "./version.js";
 
 const COMPILE_TIMEOUT_MS = 120_000;
 const COMPILE_FLAGS = ["-O2", "-Wall"];
-/** Batches or searches in flight at once: one per core, each a sequence of runs in one exec. */
+/** Environments whose runs proceed at once: one per core (each runs one batch or search at a time). */
 const PARALLEL_UNITS = 2;
 /**
  * Values a search tries per round. Three (a bracket split in four) measured fastest here: a try
@@ -364,7 +364,10 @@ async function compileAll(
         if (!uploads.has(builderId)) uploads.set(builderId, builder.putFiles(sources));
         await uploads.get(builderId);
         abort();
-        const run = await builder.run(command, { timeoutMs: COMPILE_TIMEOUT_MS });
+        const run = await builder.run(command, {
+          timeoutMs: COMPILE_TIMEOUT_MS,
+          user: "harness",
+        });
         if (run.exitCode === 0) {
           job.binary = await builder.readFile(output);
           job.elf = readElf(job.binary);
@@ -433,11 +436,19 @@ async function runInstances(
     // Batches of runs (one exec each) and searches. A scenario that measures time runs one unit
     // at a time, so nothing competes with its probes for the two cores (inside a batch the runs
     // follow each other); the others run two units at once, one per core.
-    const units = batchRuns(waiting);
+    // Probe runs in one container take turns (see EnvironmentSession.runBatch), so each
+    // environment works through its own queue, and the queues run side by side.
+    const queues = new Map<EnvironmentSession, Runnable[][]>();
+    for (const unit of batchRuns(waiting)) {
+      const session = unit[0]!.session;
+      queues.set(session, [...(queues.get(session) ?? []), unit]);
+    }
     const limit = scenario.exclusiveRuns ? 1 : PARALLEL_UNITS;
-    await mapWithLimit(units, limit, async (unit) => {
-      abort();
-      for (const [item, result] of await runUnit(unit)) finished.set(item, result);
+    await mapWithLimit([...queues.values()], limit, async (queue) => {
+      for (const unit of queue) {
+        abort();
+        for (const [item, result] of await runUnit(unit)) finished.set(item, result);
+      }
     });
     results.push(...prepared.map((item) => finished.get(item) as CaseResult));
     log(`ran ${scenario.id}: ${own.length} results (${elapsed(scenarioStarted)})`);
@@ -632,6 +643,13 @@ async function runInstances(
       Object.assign(measurements, queryLogFacts(log));
       queryLog = condenseQueryLog(log);
     }
+    // Harness facts sit beside the probe's, under `lab.`: what the lab saw, not what it printed.
+    if (run.oomKilled) measurements["lab.oom_killed"] = "yes";
+    if (run.forksRefused) measurements["lab.forks_refused"] = String(run.forksRefused);
+    for (const [stream, bytes] of Object.entries(run.truncated ?? {})) {
+      measurements[`lab.${stream}_bytes`] = String(bytes);
+      measurements[`lab.${stream}_truncated`] = "yes";
+    }
     const result = finish(item.base, item.build, run.command, item.expectation, {
       kind: "ran",
       exitCode: run.exitCode,
@@ -639,6 +657,7 @@ async function runInstances(
       stdout: run.stdout,
       stderr: run.stderr,
       timedOut: run.timedOut,
+      oomKilled: run.oomKilled ?? false,
       durationMs: run.durationMs,
       measurements,
     });
@@ -778,13 +797,14 @@ export function searchObservation(
   const atLimit = found.limit === null ? undefined : runsByValue.get(found.limit);
   const atFailure = found.firstFailure === null ? undefined : runsByValue.get(found.firstFailure);
   const timedOut = [...runsByValue.values()].some((r) => r.timedOut);
-  const trail = found.trials
+  // In value order, one line: the boundary is where "ok" turns into a signal.
+  const trail = [...found.trials]
+    .sort((a, b) => a.value - b.value)
     .map((t) => {
       const run = runsByValue.get(t.value);
-      const how = t.passed ? "ok" : (run?.signal ?? `exit ${run?.exitCode}`);
-      return `${t.value} ${search.unit}: ${how}`;
+      return `${t.value} ${t.passed ? "ok" : (run?.signal ?? `exit ${run?.exitCode}`)}`;
     })
-    .join("\n");
+    .join(", ");
   return {
     kind: "ran",
     exitCode: found.limit !== null && found.monotonic ? 0 : 1,

@@ -143,7 +143,9 @@ async function naiveHello(): Promise<string> {
       await builder.putFiles(sources);
       const cc = build.for === "musl" ? "musl-gcc" : "gcc";
       const flag = build.link === "static" ? "-static " : "";
-      await builder.run(`${cc} -O2 -Wall ${flag}-o /lab/out/probe /lab/src/hello.c`);
+      await builder.run(`${cc} -O2 -Wall ${flag}-o /lab/out/probe /lab/src/hello.c`, {
+        user: "harness",
+      });
       binaries.set(key, await builder.readFile("/lab/out/probe"));
       await builder.stop();
     }

@@ -11,6 +11,8 @@ export type Observation =
       stdout: string;
       stderr: string;
       timedOut: boolean;
+      /** Killed by the kernel's OOM killer at the container's memory limit. */
+      oomKilled?: boolean;
       durationMs: number;
       measurements: Record<string, string>;
     }
@@ -104,7 +106,7 @@ function compare(
   observed: Extract<Observation, { kind: "ran" }>,
 ): string[] {
   const mismatches: string[] = [];
-  const status = describeStatus(observed.exitCode, observed.signal);
+  const status = describeStatus(observed.exitCode, observed.signal, observed.oomKilled);
   const succeeded = observed.exitCode === 0 && observed.signal === null;
   if (expectation.result === "success" && !succeeded) {
     mismatches.push(`wanted success, got ${status}`);
@@ -161,7 +163,12 @@ export function checkMeasurement(
   return `a number in [${wanted.min ?? "-∞"}, ${wanted.max ?? "∞"}]`;
 }
 
-export function describeStatus(exitCode: number | null, signal: string | null): string {
+export function describeStatus(
+  exitCode: number | null,
+  signal: string | null,
+  oomKilled = false,
+): string {
+  if (oomKilled) return `killed by the OOM killer (${signal ?? "SIGKILL"}: out of memory)`;
   return signal !== null ? `killed by ${signal}` : `exit ${exitCode}`;
 }
 

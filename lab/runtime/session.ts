@@ -17,6 +17,11 @@ const KEEP_ALIVE_SECONDS = 86_400;
 const DEFAULT_RUN_TIMEOUT_MS = 10_000;
 /** Beyond the in-container timeout, how long the harness waits before calling the engine stuck. */
 const EXEC_GRACE_MS = 15_000;
+/**
+ * What a run's stdout or stderr may bring back (the rest is counted, not kept): a probe printing
+ * megabytes must not blow up the harness, whose exec output is held in memory.
+ */
+export const OUTPUT_CAP_BYTES = 1_048_576;
 /** Time a batch item's setup and teardown may take on top of the run's own limit. */
 const SETUP_ALLOWANCE_MS = 5_000;
 export const WORK_DIR = "/lab";
@@ -30,6 +35,8 @@ export interface BatchItem {
   after?: string;
   /** This run's own time limit (default: the batch's). */
   timeoutMs?: number;
+  /** `probe` (default): as the unprivileged user; `harness`: as root, e.g. a compile. */
+  user?: "probe" | "harness";
 }
 
 export interface ProbeRun {
@@ -46,56 +53,178 @@ export interface ProbeRun {
   setupFailed?: boolean;
   /** What the batch item's teardown printed. */
   after?: string;
+  /** The kernel's OOM killer ended it (the container's memory limit), not a timeout. */
+  oomKilled?: boolean;
+  /** Forks the container's pids limit refused while it ran (a fork bomb met the limit). */
+  forksRefused?: number;
+  /** Streams cut at OUTPUT_CAP_BYTES, with the size they really had. */
+  truncated?: Partial<Record<"stdout" | "stderr", number>>;
 }
 
 export interface RunOptions {
   timeoutMs?: number;
+  user?: "probe" | "harness";
 }
 
 /** Separates the runs of a batch in its output; random so no probe output can forge it. */
 const BATCH_MARK = `@@musl-lab-${randomBytes(6).toString("hex")}@@`;
 
 /**
- * Runs each run (four arguments: setup, command, teardown, time limit) one after the other. The command runs
- * in its own `sh -c` under its own `timeout`, with stdout and stderr kept in files so a run that
- * prints megabytes or crashes cannot garble its neighbours. Setup prepares what the run needs (a
- * fixture server, a resolv.conf) as the harness; if it fails the command is not run and its output
- * is reported instead. Teardown's output is the run's third result (e.g. a fixture's query log).
+ * Runs each run (five arguments: setup, command, teardown, time limit, user) one after the other.
+ *
+ * - The command runs in its own shell under its own `timeout`, with stdout and stderr kept in
+ *   files so a run that prints megabytes or crashes cannot garble its neighbours; at most
+ *   OUTPUT_CAP_BYTES of each come back, with a `trunc` mark saying how much there was.
+ * - A probe (user `probe`) runs as `nobody` (uid 65534): util-linux `setpriv` where it can switch
+ *   users, else busybox `su`. Afterwards every process left by that user (background children, a
+ *   fork bomb) is killed, so the next run starts clean. Harness work (compiles) runs as root.
+ * - Setup prepares what the run needs (a fixture server, a resolv.conf) as root; if it fails the
+ *   command is not run and setup's output is the run's stderr. Teardown's output is the run's
+ *   third result (e.g. a fixture's query log).
+ * - The cgroup's oom_kill counter is read before and after, so a run killed by the kernel's OOM
+ *   killer is named as such instead of looking like any SIGKILL.
  * Times come from /proc/uptime: busybox `date` has no nanoseconds, so runs are timed to 10 ms.
  */
 const BATCH_SCRIPT = `
-mark=$1; shift
+mark=$1; cap=$2; shift 2
 ulimit -c 0
 dir=$(mktemp -d)
+oom_file=
+for f in /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control; do
+  if [ -r "$f" ]; then oom_file=$f; break; fi
+done
+pids_file=
+for f in /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events; do
+  if [ -r "$f" ]; then pids_file=$f; break; fi
+done
+# How often the kernel said no (OOM kills, forks refused at the pids limit) so far, in $n. Only
+# builtins, no $(...): right after a fork bomb even a subshell cannot be had.
+counter() {
+  n=0
+  if [ -n "$1" ]; then
+    while read -r key value; do if [ "$key" = "$2" ]; then n=$value; fi; done <"$1"
+  fi
+}
+pids_now=
+for f in /sys/fs/cgroup/pids.current /sys/fs/cgroup/pids/pids.current; do
+  if [ -r "$f" ]; then pids_now=$f; break; fi
+done
+# After the reaper's kill, the init reaps the dead asynchronously; forking before it has done so
+# would fail. Waits (reading only, bounded) until the container is back to a handful of pids.
+settle() {
+  [ -n "$pids_now" ] || return 0
+  k=0
+  while [ "$k" -lt 200000 ]; do
+    read -r current <"$pids_now"
+    [ "$current" -lt 64 ] && return 0
+    k=$((k + 1))
+  done
+}
+if setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+  drop=setpriv
+else
+  drop=su
+fi
+as_probe() {
+  if [ "$drop" = setpriv ]; then
+    timeout -s KILL "$1" setpriv --reuid=65534 --regid=65534 --clear-groups sh -c "$2"
+  else
+    timeout -s KILL "$1" su -s /bin/sh nobody -c "$2"
+  fi
+}
+# The reaper: a shell of the probe user, started before any probe, that kills every other
+# process of that user when asked through a fifo. kill is a builtin and the request is an
+# echo: neither forks, so it still works while a fork bomb holds every pid the container has.
+reap='while read -r _; do kill -9 -1; kill -9 -1; echo; done'
+mkfifo "$dir/reaper-in.fifo" "$dir/reaper-out.fifo"
+if [ "$drop" = setpriv ]; then
+  setpriv --reuid=65534 --regid=65534 --clear-groups sh -c "$reap" <"$dir/reaper-in.fifo" >"$dir/reaper-out.fifo" 2>/dev/null &
+else
+  su -s /bin/sh nobody -c "$reap" <"$dir/reaper-in.fifo" >"$dir/reaper-out.fifo" 2>/dev/null &
+fi
+exec 3>"$dir/reaper-in.fifo" 4<"$dir/reaper-out.fifo"
+kill_leftovers() { echo >&3; read -r _ <&4; settle; }
 i=0
-while [ "$#" -ge 4 ]; do
-  before=$1; cmd=$2; after=$3; limit=$4; shift 4
+while [ "$#" -ge 5 ]; do
+  before=$1; cmd=$2; after=$3; limit=$4; user=$5; shift 5
   : >"$dir/$i.out"; : >"$dir/$i.err"; : >"$dir/$i.after"
+  counter "$oom_file" oom_kill; oom_before=$n
+  counter "$pids_file" max; pids_before=$n
   read -r start _ </proc/uptime
   if ! (sh -c "$before") >"$dir/$i.setup" 2>&1 </dev/null; then
     status=setup
-  else
+  elif [ "$user" = probe ]; then
     # The subshell is the one that waits, so the shell's own "Segmentation fault" lands in the
     # run's stderr, as a user would see it.
+    (as_probe "$limit" "$cmd") >"$dir/$i.out" 2>"$dir/$i.err" </dev/null
+    status=$?
+    kill_leftovers
+  else
     (timeout -s KILL "$limit" sh -c "$cmd") >"$dir/$i.out" 2>"$dir/$i.err" </dev/null
     status=$?
   fi
   read -r end _ </proc/uptime
+  counter "$oom_file" oom_kill; oom_after=$n
+  counter "$pids_file" max; pids_after=$n
   (sh -c "$after") >"$dir/$i.after" 2>&1 </dev/null
   [ "$status" = setup ] && cat "$dir/$i.setup" >"$dir/$i.err"
-  echo "$status $start $end" >"$dir/$i.status"
+  echo "$status $start $end $((oom_after - oom_before)) $((pids_after - pids_before))" >"$dir/$i.status"
   i=$((i + 1))
 done
+# One wc for every file: which ones are over the cap (most runs print a few lines).
+big=$(cd "$dir" && wc -c -- *.out *.err *.after | while read -r size name; do
+  [ "$name" != total ] && [ "$size" -gt "$cap" ] && echo "$name=$size"
+done)
+show() {
+  echo "$mark $1 $2"
+  case " $(echo $big) " in
+    *" $2.$1="*) head -c "$cap" "$dir/$2.$1"; echo
+      for entry in $big; do
+        [ "\${entry%%=*}" = "$2.$1" ] && echo "$mark trunc $2 $1 \${entry#*=}"
+      done ;;
+    *) cat "$dir/$2.$1"; echo ;;
+  esac
+}
 j=0
 while [ "$j" -lt "$i" ]; do
-  echo "$mark out $j"; cat "$dir/$j.out"; echo
-  echo "$mark err $j"; cat "$dir/$j.err"; echo
-  echo "$mark after $j"; cat "$dir/$j.after"; echo
-  echo "$mark status $j $(cat "$dir/$j.status")"
+  show out "$j"
+  show err "$j"
+  show after "$j"
+  read -r status <"$dir/$j.status"
+  echo "$mark status $j $status"
   j=$((j + 1))
 done
+exec 3>&- 4<&-
 rm -rf "$dir"
 `;
+
+/**
+ * What the harness itself needs inside a probe container, and why; everything else is dropped:
+ * - SETUID, SETGID: to start each probe as `nobody` (setpriv / su);
+ * - KILL: `timeout` (root) must be able to kill a probe that now runs as another user;
+ * - NET_BIND_SERVICE: the DNS fixture listens on port 53, the only port resolv.conf can name.
+ * Writing the case's /etc/resolv.conf needs no capability: root owns the file.
+ */
+export const HARNESS_CAPABILITIES = ["SETUID", "SETGID", "KILL", "NET_BIND_SERVICE"];
+/** A fork bomb stops here (threads count too: the DNS probe starts 50). */
+export const PIDS_LIMIT = 512;
+/** Enough for parallel compiles and 64 MiB stack arrays; a memory hog meets the OOM killer. */
+export const MEMORY_LIMIT_MIB = 1024;
+/** Leaves a core for the harness and the engine whatever a probe does. */
+export const CPU_LIMIT = 1.5;
+
+/** testcontainers has no setters for these HostConfig fields. */
+class ContainedContainer extends GenericContainer {
+  withLimits(pids: number): this {
+    this.hostConfig.PidsLimit = pids;
+    // docker-init (tini, shipped with docker.io) as PID 1 reaps what killed probes leave: with
+    // `sleep` as PID 1, a fork bomb's zombies would hold the pids limit forever.
+    this.hostConfig.Init = true;
+    // No swap: a memory hog must meet the limit, not crawl through swap until its timeout.
+    this.hostConfig.MemorySwap = this.hostConfig.Memory;
+    return this;
+  }
+}
 
 /**
  * One long-lived container per environment per run: every compile and probe run of that
@@ -111,10 +240,16 @@ export class EnvironmentSession {
 
   static async start(environment: Environment, mode: ImageMode, imageTag: string) {
     const started = await trackStart(
-      new GenericContainer(imageTag)
+      new ContainedContainer(imageTag)
         .withCommand(["sleep", String(KEEP_ALIVE_SECONDS)])
         .withNetworkMode("none")
         .withLabels(containerLabels(environment.id))
+        // Probes run as nobody and are meant to crash; the harness keeps only what it needs.
+        .withDroppedCapabilities("ALL")
+        .withAddedCapabilities(...HARNESS_CAPABILITIES)
+        .withSecurityOpt("no-new-privileges")
+        .withResourcesQuota({ memory: MEMORY_LIMIT_MIB / 1024, cpu: CPU_LIMIT })
+        .withLimits(PIDS_LIMIT)
         .start(),
     ).catch((error: unknown) => {
       throw new InfrastructureError(
@@ -143,37 +278,13 @@ export class EnvironmentSession {
   }
 
   /**
-   * Runs a command through the environment's own `sh -c`, as a user would, so the symptom is the
-   * real one (`sh: 1: ./hello: not found`, exit 127) and not the OCI runtime's message. The
-   * in-container `timeout -s KILL` ends a runaway probe; the harness keeps its own deadline too,
-   * in case the engine itself stops answering.
+   * Runs a command through the environment's own shell, as a user would, so the symptom is the
+   * real one (`sh: 1: ./hello: not found`, exit 127) and not the OCI runtime's message. It is a
+   * batch of one: the same time limit, unprivileged user, output cap and OOM detection apply.
    */
   async run(command: string, options: RunOptions = {}): Promise<ProbeRun> {
-    const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
-    const timeoutSeconds = Math.max(1, Math.ceil(timeoutMs / 1000));
-    // `ulimit -c 0`: a crash is expected here, and the host's core_pattern is not ours to trigger.
-    const wrapper = 'ulimit -c 0; exec timeout -s KILL "$0" sh -c "$1"';
-    const argv = ["sh", "-c", wrapper, String(timeoutSeconds), command];
-    const started = performance.now();
-    const result = await this.withDeadline(
-      this.exec(argv),
-      timeoutMs + EXEC_GRACE_MS,
-      `\`${command}\``,
-    );
-    const durationMs = Math.round(performance.now() - started);
-    const status = decodeExitStatus(result.exitCode);
-    // `timeout -s KILL` leaves the status of a SIGKILLed child; only the clock tells a timeout
-    // from an OOM kill or a probe that killed itself.
-    const timedOut = status.signal === "SIGKILL" && durationMs >= timeoutSeconds * 1000 - 100;
-    return {
-      command,
-      exitCode: status.exitCode,
-      signal: status.signal,
-      stdout: result.stdout,
-      stderr: result.stderr,
-      durationMs,
-      timedOut,
-    };
+    const [run] = await this.runBatch([{ command, user: options.user }], options);
+    return run!;
   }
 
   /**
@@ -183,6 +294,20 @@ export class EnvironmentSession {
   async runBatch(runs: (string | BatchItem)[], options: RunOptions = {}): Promise<ProbeRun[]> {
     if (runs.length === 0) return [];
     const items = runs.map((r) => (typeof r === "string" ? { command: r } : r));
+    if (items.every((item) => item.user === "harness")) return this.execBatch(items, options);
+    // After each probe run, every process of the probe user is killed: two probe batches in one
+    // container at once would kill each other's probes. They take turns; compiles do not wait.
+    const turn = this.probeTurn.then(() => this.execBatch(items, options));
+    this.probeTurn = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
+  }
+
+  private probeTurn: Promise<void> = Promise.resolve();
+
+  private async execBatch(items: BatchItem[], options: RunOptions): Promise<ProbeRun[]> {
     const seconds = (item: BatchItem) =>
       Math.max(
         1,
@@ -194,11 +319,13 @@ export class EnvironmentSession {
       BATCH_SCRIPT,
       "batch",
       BATCH_MARK,
+      String(OUTPUT_CAP_BYTES),
       ...items.flatMap((item) => [
         item.before ?? ":",
         item.command,
         item.after ?? ":",
         String(seconds(item)),
+        item.user ?? "probe",
       ]),
     ];
     const budgetMs =
@@ -228,6 +355,9 @@ export class EnvironmentSession {
         timedOut: status.signal === "SIGKILL" && run.durationMs >= seconds(items[i]!) * 1000 - 100,
         setupFailed: run.status === null,
         after: run.after,
+        oomKilled: run.oomKills > 0,
+        forksRefused: run.forksRefused,
+        truncated: run.truncated,
       };
     });
   }
@@ -311,23 +441,39 @@ export interface BatchRun {
   stderr: string;
   after: string;
   durationMs: number;
+  /** How often the cgroup's OOM killer struck during the run. */
+  oomKills: number;
+  /** How many forks the pids limit refused during the run. */
+  forksRefused: number;
+  truncated: Partial<Record<"stdout" | "stderr", number>>;
 }
 
 /** Splits a batch's output at its marks; null when a run is missing (the script did not finish). */
 export function parseBatchOutput(output: string, mark: string, count: number): BatchRun[] | null {
-  const runs: Partial<BatchRun>[] = Array.from({ length: count }, () => ({}));
-  const pattern = new RegExp(`^${mark} (out|err|after|status) (\\d+)(?: (.*))?$`, "gm");
+  const runs: Partial<BatchRun>[] = Array.from({ length: count }, () => ({ truncated: {} }));
+  const pattern = new RegExp(`^${mark} (out|err|after|status|trunc) (\\S+)(?: (.*))?$`, "gm");
   const marks = [...output.matchAll(pattern)];
   for (const [n, match] of marks.entries()) {
-    const [, kind, index, rest] = match;
-    const run = runs[Number(index)];
+    const [, kind, first, rest] = match;
+    if (kind === "trunc") {
+      // `trunc <run> <stream> <bytes>`
+      const [stream, size] = (rest ?? "").split(" ");
+      const run = runs[Number(first)];
+      if (run && (stream === "out" || stream === "err")) {
+        run.truncated![stream === "out" ? "stdout" : "stderr"] = Number(size);
+      }
+      continue;
+    }
+    const run = runs[Number(first)];
     if (!run) return null;
     if (kind === "status") {
-      const [status, start, end] = (rest ?? "").split(" ");
+      const [status, start, end, ooms, refused] = (rest ?? "").split(" ");
       const code = status === "setup" ? null : Number(status);
       if (code !== null && Number.isNaN(code)) return null;
       run.status = code;
       run.durationMs = Math.round((Number(end ?? 0) - Number(start ?? 0)) * 1000);
+      run.oomKills = Number(ooms ?? 0) || 0;
+      run.forksRefused = Number(refused ?? 0) || 0;
       continue;
     }
     const from = (match.index ?? 0) + match[0].length + 1;

@@ -1,8 +1,9 @@
 import { join } from "node:path";
-import { beforeAll, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import type { RunResult } from "../../lab/run-result.js";
 import { runLab } from "../../lab/run-lab.js";
 import { C_SRC_DIR, REPO_ROOT } from "../../lab/runtime/paths.js";
+import { OUTPUT_CAP_BYTES } from "../../lab/runtime/session.js";
 import { loadScenarios } from "../../lab/scenarios/index.js";
 import { countRunContainers } from "./helpers.js";
 
@@ -11,7 +12,7 @@ const faults = {
   id: "faults",
   title: "Probes that misbehave",
   summary: "test fixture",
-  description: "A probe that does not compile and one that never ends.",
+  description: "Hostile probes: they must become outcomes, contained, and the run must go on.",
   sources: ["test fixture"],
   cases: [
     {
@@ -30,8 +31,56 @@ const faults = {
       check: { kind: "run", on: "musl", timeoutMs: 1_000 },
       expect: [{ result: "success", because: "it should end" }],
     },
+    {
+      id: "fork-bomb",
+      title: "A fork bomb",
+      role: "baseline",
+      build: { probe: "fork-bomb.c", for: "native", link: "dynamic" },
+      check: { kind: "run", on: "every", timeoutMs: 3_000 },
+      expect: [{ result: "success", because: "it exits once its own forks fail" }],
+    },
+    {
+      id: "memory-hog",
+      title: "A probe that eats all memory",
+      role: "baseline",
+      build: { probe: "memory-hog.c", for: "native", link: "dynamic" },
+      check: { kind: "run", on: "every", timeoutMs: 30_000 },
+      expect: [{ result: "success", because: "it should end" }],
+    },
+    {
+      id: "flood",
+      title: "A probe that prints 8 MiB",
+      role: "baseline",
+      build: { probe: "flood.c", for: "native", link: "dynamic" },
+      check: { kind: "run", on: "every" },
+      expect: [{ result: "success", because: "printing is allowed" }],
+    },
+    {
+      id: "leaves-a-child",
+      title: "A probe that leaves a child running",
+      role: "baseline",
+      build: { probe: "background.c", for: "native", link: "dynamic" },
+      check: { kind: "run", on: "every" },
+      expect: [{ result: "success", because: "it exits at once" }],
+    },
+    {
+      id: "clean-after",
+      title: "The next probe finds no process of the probe user",
+      role: "baseline",
+      build: { probe: "count-processes.c", for: "native", link: "dynamic" },
+      check: { kind: "run", on: "every" },
+      expect: [
+        {
+          result: "success",
+          measurements: { uid: "65534", other_processes: "0" },
+          because: "the harness kills what a probe leaves behind, and probes run as nobody",
+        },
+      ],
+    },
   ],
 };
+const find = (id: string, environment: string) =>
+  result.scenarios[0]!.cases.find((x) => x.id === id && x.environment === environment)!;
 
 let result: RunResult;
 beforeAll(async () => {
@@ -58,6 +107,40 @@ test("a probe that hangs is killed at its limit and reported as a timeout", () =
   expect(c.signal).toBe("SIGKILL");
   expect(c.durationMs).toBeGreaterThanOrEqual(900);
   expect(c.durationMs).toBeLessThan(5_000);
+});
+
+describe.each(["glibc", "musl"])("contained on %s", (environment) => {
+  test("a fork bomb meets the pids limit, is killed at its time limit, and the run goes on", () => {
+    // Hundreds of spinning processes starve the probe's own loop: the time limit ends it.
+    const c = find("fork-bomb", environment);
+    expect(c.outcome).toBe("timeout");
+    expect(Number(c.measurements["lab.forks_refused"])).toBeGreaterThan(0);
+    expect(c.durationMs).toBeLessThan(10_000);
+    expect(find("flood", environment).outcome).toBe("as-expected");
+  });
+
+  test("a memory hog is ended by the OOM killer at the memory limit, and named so", () => {
+    const c = find("memory-hog", environment);
+    expect(c.signal).toBe("SIGKILL");
+    expect(c.measurements["lab.oom_killed"]).toBe("yes");
+    expect(c.outcome).toBe("unexpected-failure");
+    expect(c.explanation).toMatch(/OOM killer/);
+    expect(c.durationMs).toBeLessThan(25_000);
+  });
+
+  test("8 MiB of output is cut at the cap, marked, with the real size", () => {
+    const c = find("flood", environment);
+    expect(c.stdout.length).toBeLessThanOrEqual(OUTPUT_CAP_BYTES);
+    expect(c.stdout.length).toBeGreaterThan(OUTPUT_CAP_BYTES - 2048);
+    expect(c.measurements["lab.stdout_truncated"]).toBe("yes");
+    expect(c.measurements["lab.stdout_bytes"]).toBe(String(8 * 1024 * 1024));
+  });
+
+  test("probes run as nobody, and what one leaves behind is gone before the next", () => {
+    expect(find("leaves-a-child", environment).outcome).toBe("as-expected");
+    const c = find("clean-after", environment);
+    expect(c.outcome, c.explanation).toBe("as-expected");
+  });
 });
 
 test("the run's exit status says unexpected, and nothing is left running", async () => {

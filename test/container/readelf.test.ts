@@ -40,7 +40,7 @@ const builds = {
 test.each(Object.entries(builds))(
   "%s: interpreter, needed, versions and stack size match readelf",
   async (_, build) => {
-    const compiled = await glibc.run(build);
+    const compiled = await glibc.run(build, { user: "harness" });
     expect(compiled.exitCode).toBe(0);
     const info = readElf(await glibc.readFile("/lab/out/a"));
     const readelf = await glibc.run("readelf -lWd --version-info /lab/out/a");

@@ -4,6 +4,8 @@ import { probeCommand } from "../../../lab/run-lab.js";
 import { CheckSchema } from "../../../lab/scenarios/schema.js";
 
 const MARK = "@@m@@";
+/** No OOM kill, nothing cut. */
+const CLEAN = { oomKills: 0, forksRefused: 0, truncated: {} };
 
 describe("parseBatchOutput", () => {
   test("splits runs, keeps their output exactly and times them from /proc/uptime", () => {
@@ -21,8 +23,15 @@ describe("parseBatchOutput", () => {
       "",
     ].join("\n");
     expect(parseBatchOutput(output, MARK, 2)).toEqual([
-      { status: 0, stdout: "a=1\nb=2", stderr: "", after: "", durationMs: 40 },
-      { status: 139, stdout: "x=1\n", stderr: "Segmentation fault", after: "", durationMs: 30 },
+      { status: 0, stdout: "a=1\nb=2", stderr: "", after: "", durationMs: 40, ...CLEAN },
+      {
+        status: 139,
+        stdout: "x=1\n",
+        stderr: "Segmentation fault",
+        after: "",
+        durationMs: 30,
+        ...CLEAN,
+      },
     ]);
   });
 
@@ -49,8 +58,30 @@ describe("parseBatchOutput", () => {
         stderr: "dns-fixture: line 3: unknown directive",
         after: '{"qname":"db.lab.example"}',
         durationMs: 10,
+        ...CLEAN,
       },
     ]);
+  });
+
+  test("an OOM kill and a stream cut at the cap are reported with the real size", () => {
+    const output = [
+      `${MARK} out 0`,
+      "x".repeat(10),
+      `${MARK} trunc 0 out 8388608`,
+      `${MARK} err 0`,
+      "Killed",
+      `${MARK} after 0`,
+      "",
+      `${MARK} status 0 137 1.00 1.50 1 7`,
+      "",
+    ].join("\n");
+    expect(parseBatchOutput(output, MARK, 1)?.[0]).toMatchObject({
+      status: 137,
+      stdout: "x".repeat(10),
+      oomKills: 1,
+      forksRefused: 7,
+      truncated: { stdout: 8388608 },
+    });
   });
 
   test("a missing run (the script died half way) is null, not a guess", () => {
