@@ -4,8 +4,10 @@
 import { join } from "node:path";
 import { HELP, parseCliArgs } from "./lab/cli/args.js";
 import { isLabError, type LabError } from "./lab/errors.js";
-import { renderConsole } from "./lab/report/console.js";
-import { renderJson, writeJsonReport } from "./lab/report/json.js";
+import { compareWithBaseline } from "./lab/report/baseline-diff.js";
+import { readBaseline, writeBaseline } from "./lab/report/baseline-file.js";
+import { renderJson } from "./lab/report/json.js";
+import { REPORTERS, type Format, type ReporterOptions } from "./lab/report/reporters.js";
 import { runLab } from "./lab/run-lab.js";
 import { removeAllContainers } from "./lab/runtime/container-registry.js";
 import { REPO_ROOT } from "./lab/runtime/paths.js";
@@ -27,6 +29,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
+  // Read before the run: a wrong baseline path must cost seconds, not a whole run.
+  const baseline = options.baselineFile ? readBaseline(options.baselineFile, options.accept) : null;
+
   const controller = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
@@ -38,23 +43,36 @@ async function main(argv: string[]): Promise<number> {
     });
   }
 
-  const result = await runLab({
+  const run = await runLab({
     scenarios: options.scenarios,
     environmentIds: options.environmentIds,
     images: options.images,
     log: (line) => process.stderr.write(`${line}\n`),
     signal: controller.signal,
   });
-  const written = writeJsonReport(result, options.outputDir ?? join(REPO_ROOT, "reports"));
-  if (options.json) {
-    process.stdout.write(renderJson(result));
-  } else {
-    const color =
-      !process.env["NO_COLOR"] && (!!process.env["FORCE_COLOR"] || process.stdout.isTTY);
-    const width = Math.min(process.stdout.columns || 100, 120);
-    process.stdout.write(`${renderConsole(result, { color, width })}\n`);
-    process.stdout.write(`JSON report: ${written.report}\n`);
+  const result = baseline ? compareWithBaseline(run, baseline, options.accept) : run;
+
+  const reporterOptions: ReporterOptions = {
+    outputDir: options.outputDir ?? join(REPO_ROOT, "reports"),
+    junitFile: options.junitFile,
+    color: !process.env["NO_COLOR"] && (!!process.env["FORCE_COLOR"] || !!process.stdout.isTTY),
+    width: Math.min(process.stdout.columns || 100, 120),
+  };
+  // The JSON report file is always written (it is what baselines and pipelines read), first.
+  const formats: Format[] = ["json", ...options.formats.filter((f) => f !== "json")];
+  const announced: string[] = [];
+  for (const format of formats) {
+    const output = REPORTERS[format](result, reporterOptions);
+    if (output.stdout !== null) process.stdout.write(output.stdout);
+    announced.push(...output.files.map((file) => `${file.what}: ${file.path}`));
   }
+  if (baseline && options.accept) {
+    announced.push(`baseline written: ${writeBaseline(result, baseline.file)}`);
+  }
+  if (options.json) process.stdout.write(renderJson(result));
+  // With --json, stdout holds nothing but the report.
+  const out = options.json ? process.stderr : process.stdout;
+  for (const line of announced) out.write(`${line}\n`);
   return result.exitStatus;
 }
 

@@ -1,81 +1,188 @@
-import type { Outcome } from "./classify/outcomes.js";
-import type { CaseRole, Expectation, ReportSpec } from "./scenarios/schema.js";
+import { z } from "zod";
+import { OUTCOMES, type Outcome } from "./classify/outcomes.js";
+import { ImageModeSchema, LibcFamilySchema } from "./environments/schema.js";
 import type { DetectedEnvironment } from "./runtime/detect.js";
-import type { ImagesOption } from "./runtime/images.js";
+import { CaseRoleSchema, ExpectationSchema, ReportSpecSchema } from "./scenarios/schema.js";
+
+/**
+ * The RunResult: everything one run saw, and the only thing reporters look at. It is defined once,
+ * here, as a zod schema; the TypeScript types are inferred from it, the JSON report is checked
+ * against it before it is written, and `npm run schema` publishes it as
+ * lab/report/run-result.schema.json for the pipelines that read the reports.
+ */
 
 /** Bump when a field changes meaning or disappears; adding a field does not need it. */
 export const SCHEMA_VERSION = 1;
 
-export interface BuildRecord {
+export const OutcomeSchema = z.enum(OUTCOMES);
+
+const COUNT = z.number().int().nonnegative();
+const MILLISECONDS = z.number().nonnegative();
+
+export const BuildRecordSchema = z.strictObject({
   /** Environment whose container compiled the probe. */
-  builtIn: string;
-  command: string;
-  exitCode: number;
-  output: string;
-  durationMs: number;
+  builtIn: z.string(),
+  /** The compiler command line, as run inside the container. */
+  command: z.string(),
+  exitCode: z.number().int(),
+  /** What the compiler printed (stdout and stderr). */
+  output: z.string(),
+  durationMs: MILLISECONDS,
   /** The lab's ELF reader on the result, one line (interpreter, needs, GLIBC version). */
-  elf: string | null;
+  elf: z.string().nullable(),
   /** True when this run reused a binary compiled by an earlier run (same image, command, sources). */
-  cached?: boolean;
-}
+  cached: z.boolean().optional(),
+});
+export type BuildRecord = z.infer<typeof BuildRecordSchema>;
 
 /** One case in one environment: everything observed, what was predicted, and the verdict. */
-export interface CaseResult {
-  scenario: string;
+export const CaseResultSchema = z.strictObject({
+  /** The scenario id. */
+  scenario: z.string(),
   /** Unique in the scenario: the case id, or `<case id>-<value>` for one value of a sweep. */
-  id: string;
+  id: z.string(),
   /** The case in the scenario's data this result comes from. */
-  caseId: string;
+  caseId: z.string(),
   /** The sweep's value for this run, or null when the case does not sweep. */
-  value: number | null;
-  title: string;
-  role: CaseRole;
+  value: z.number().nullable(),
+  title: z.string(),
+  role: CaseRoleSchema,
   /** Where it ran (or would have run, when skipped). */
-  environment: string;
+  environment: z.string(),
   /** Where the binary was compiled, or null when it never was. */
-  builtIn: string | null;
-  build: BuildRecord | null;
-  command: string | null;
-  exitCode: number | null;
-  signal: string | null;
-  stdout: string;
-  stderr: string;
-  durationMs: number;
-  measurements: Record<string, string>;
-  expected: Expectation | null;
-  outcome: Outcome;
-  explanation: string;
-  mismatches: string[];
-  note: string | null;
+  builtIn: z.string().nullable(),
+  build: BuildRecordSchema.nullable(),
+  /** The command line run in the container, or null when nothing ran. */
+  command: z.string().nullable(),
+  exitCode: z.number().int().nullable(),
+  /** The signal that killed the probe (`SIGSEGV`), or null. */
+  signal: z.string().nullable(),
+  stdout: z.string(),
+  stderr: z.string(),
+  durationMs: MILLISECONDS,
+  /** The probe's `key=value` facts (and the lab's own: search limits, medians of repeats). */
+  measurements: z.record(z.string(), z.string()),
+  /** The expectation that applied, or null when none did (skipped, infra errors). */
+  expected: ExpectationSchema.nullable(),
+  outcome: OutcomeSchema,
+  /** Why: the scenario's reason when predicted, what differed when not, the skip reason. */
+  explanation: z.string(),
+  /** Every difference from the expectation, one line each (`wanted …, got …`). */
+  mismatches: z.array(z.string()),
+  /** Extra teaching text from the scenario. */
+  note: z.string().nullable(),
   /** What reached the DNS fixture, one condensed line per query (DNS cases only). */
-  queryLog?: string[];
-}
+  queryLog: z.array(z.string()).optional(),
+});
+export type CaseResult = z.infer<typeof CaseResultSchema>;
 
-export interface ScenarioResult {
-  id: string;
-  title: string;
-  description: string;
-  sources: string[];
-  /** Sweeps in this scenario: case id -> unit, so reports can draw value-by-environment tables. */
-  sweeps: Record<string, { unit: string; values: number[] }>;
+export const ScenarioResultSchema = z.strictObject({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  sources: z.array(z.string()),
+  /** Sweeps in this scenario: case id -> unit and values, so reports can draw value-by-environment tables. */
+  sweeps: z.record(z.string(), z.strictObject({ unit: z.string(), values: z.array(z.number()) })),
   /** Tables, claims and advice the scenario asks reports to show (see ReportSpecSchema). */
-  report: ReportSpec;
-  cases: CaseResult[];
-}
+  report: ReportSpecSchema,
+  cases: z.array(CaseResultSchema),
+});
+export type ScenarioResult = z.infer<typeof ScenarioResultSchema>;
 
-export type SummaryCounts = Record<Outcome, number> & { total: number };
+/** What each environment really is, read inside its container (mirrors lab/runtime/detect.ts). */
+export const DetectedEnvironmentSchema = z.strictObject({
+  id: z.string(),
+  description: z.string(),
+  imageMode: ImageModeSchema,
+  imageTag: z.string(),
+  imageId: z.string(),
+  libc: z.strictObject({ family: LibcFamilySchema, version: z.string() }),
+  /** PRETTY_NAME from /etc/os-release. */
+  distro: z.string(),
+  kernel: z.string(),
+  /** `locale -a`, or null where there is no `locale` command (musl has no locale data). */
+  locales: z.array(z.string()).nullable(),
+});
 
-export interface RunResult {
-  schemaVersion: typeof SCHEMA_VERSION;
-  tool: { name: "musl-lab"; version: string };
-  startedAt: string;
-  durationMs: number;
-  images: ImagesOption;
+const outcomeCounts = Object.fromEntries(OUTCOMES.map((o) => [o, COUNT])) as Record<
+  Outcome,
+  typeof COUNT
+>;
+/** How many cases ended with each outcome, and how many there were. */
+export const SummaryCountsSchema = z.strictObject({ ...outcomeCounts, total: COUNT });
+export type SummaryCounts = z.infer<typeof SummaryCountsSchema>;
+
+export const BASELINE_CHANGE_KINDS = [
+  "outcome-changed",
+  "case-missing",
+  "case-added",
+  "measurement-moved",
+] as const;
+
+/** One difference between this run and the baseline report, for one case in one environment. */
+export const BaselineChangeSchema = z.strictObject({
+  /**
+   * `outcome-changed` and `case-missing` are regressions; `case-added` and `measurement-moved`
+   * (beyond its tolerance) are listed for a human to judge.
+   */
+  kind: z.enum(BASELINE_CHANGE_KINDS),
+  scenario: z.string(),
+  /** Case id (with the sweep value) as in the case results. */
+  id: z.string(),
+  environment: z.string(),
+  /** The measurement's key for `measurement-moved`, null otherwise. */
+  key: z.string().nullable(),
+  /** The outcome or measurement in the baseline; null when the case or key was not there. */
+  before: z.string().nullable(),
+  /** The outcome or measurement now; null when the case or key is gone. */
+  after: z.string().nullable(),
+  /** The tolerance the measurement was compared with, in words (`±5%`), null otherwise. */
+  tolerance: z.string().nullable(),
+  /** True when this change makes the run fail (exit status 1) unless it is accepted. */
+  regression: z.boolean(),
+});
+export type BaselineChange = z.infer<typeof BaselineChangeSchema>;
+
+/** The run compared with a saved report (`--baseline FILE`). */
+export const BaselineComparisonSchema = z.strictObject({
+  /** The baseline report's path, as given on the command line. */
+  file: z.string(),
+  /** When the baseline run started; null when there was no usable baseline (first `--accept`). */
+  baselineStartedAt: z.iso.datetime().nullable(),
+  /** `--accept`: this run was written as the new baseline, and regressions do not fail it. */
+  accepted: z.boolean(),
+  changes: z.array(BaselineChangeSchema),
+  /** Baseline cases of scenarios or environments this run did not select: not compared. */
+  notCompared: COUNT,
+  /** Why nothing was compared, when the baseline could not be (missing file, other schema version). */
+  note: z.string().nullable(),
+});
+export type BaselineComparison = z.infer<typeof BaselineComparisonSchema>;
+
+export const RunResultSchema = z.strictObject({
+  /** The version of this schema; a consumer refuses reports of another version. */
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.strictObject({ name: z.literal("musl-lab"), version: z.string() }),
+  /** UTC, ISO 8601: also the report's file name. */
+  startedAt: z.iso.datetime(),
+  durationMs: MILLISECONDS,
+  /** `--images`: auto, registry or offline. */
+  images: z.enum(["auto", ...ImageModeSchema.options]),
   /** Host-side actions taken before the run (installed docker.io, started dockerd, built images). */
-  setup: string[];
-  environments: DetectedEnvironment[];
-  scenarios: ScenarioResult[];
-  summary: SummaryCounts;
-  /** The process exit status this result implies (see exitStatusFor). */
-  exitStatus: 0 | 1 | 2;
-}
+  setup: z.array(z.string()),
+  environments: z.array(DetectedEnvironmentSchema),
+  scenarios: z.array(ScenarioResultSchema),
+  summary: SummaryCountsSchema,
+  /** Present when the run was compared with a baseline report (`--baseline FILE`). */
+  baseline: BaselineComparisonSchema.optional(),
+  /** The process exit status this result implies (see exitStatusOf in lab/report/baseline-diff.ts). */
+  exitStatus: z.union([z.literal(0), z.literal(1), z.literal(2)]),
+});
+export type RunResult = z.infer<typeof RunResultSchema>;
+
+// The runtime owns DetectedEnvironment; these two lines make the compiler check that the schema
+// above describes exactly that type, in both directions, so the two cannot drift apart.
+const detectedFitsSchema = (e: DetectedEnvironment): z.infer<typeof DetectedEnvironmentSchema> => e;
+const schemaFitsDetected = (e: z.infer<typeof DetectedEnvironmentSchema>): DetectedEnvironment => e;
+void detectedFitsSchema;
+void schemaFitsDetected;

@@ -1,8 +1,9 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import { OUTCOME_INFO, type Outcome } from "../classify/outcomes.js";
-import type { CaseResult, RunResult, ScenarioResult } from "../run-result.js";
+import type { BaselineComparison, CaseResult, RunResult, ScenarioResult } from "../run-result.js";
 import Table from "cli-table3";
 import { box, visibleLength } from "./box.js";
+import { describeChange } from "./baseline-diff.js";
 import {
   adviceViews,
   claimViews,
@@ -29,6 +30,7 @@ export function renderConsole(result: RunResult, options: ConsoleOptions): strin
   return [
     renderTitle(result, c, width),
     ...result.scenarios.map((scenario) => renderScenario(result, scenario, c, width)),
+    ...(result.baseline ? [renderBaseline(result.baseline, c, width)] : []),
     renderSummary(result, c, width),
   ].join("\n");
 }
@@ -265,6 +267,46 @@ function excerpt(text: string): string[] {
   ];
 }
 
+/** The "changes since baseline" box: regressions first, then what a human should look at. */
+function renderBaseline(baseline: BaselineComparison, c: ChalkInstance, width: number): string {
+  const since = baseline.baselineStartedAt ? ` (the run of ${baseline.baselineStartedAt})` : "";
+  const lines = [`compared with ${baseline.file}${since}`];
+  if (baseline.note) lines.push(baseline.note);
+  const where = (change: BaselineComparison["changes"][number]) =>
+    `${change.scenario}/${change.id} on ${change.environment}: ${describeChange(change)}`;
+  const regressions = baseline.changes.filter((change) => change.regression);
+  const others = baseline.changes.filter((change) => !change.regression);
+  if (regressions.length > 0) {
+    lines.push(
+      "",
+      baseline.accepted
+        ? c.yellow("Regressions (accepted: this run is the new baseline):")
+        : c.red("Regressions (they fail the run):"),
+      ...regressions.map((change) => `  ${c.red("!")} ${where(change)}`),
+    );
+  }
+  if (others.length > 0) {
+    lines.push(
+      "",
+      "Other changes (listed, not failing):",
+      ...others.map((change) => `  ${change.kind === "case-added" ? "+" : "~"} ${where(change)}`),
+    );
+  }
+  if (baseline.changes.length === 0 && !baseline.note) {
+    lines.push(c.green("No changes since the baseline."));
+  }
+  if (baseline.notCompared > 0) {
+    lines.push(
+      "",
+      c.dim(
+        `${baseline.notCompared} baseline case${baseline.notCompared === 1 ? "" : "s"} of scenarios or environments this run did not select: not compared.`,
+      ),
+    );
+  }
+  if (baseline.accepted) lines.push("", `This run was written to ${baseline.file}.`);
+  return box("changes since baseline", lines, width);
+}
+
 function renderSummary(result: RunResult, c: ChalkInstance, width: number): string {
   const s = result.summary;
   const unexpected: Outcome[] = [
@@ -291,12 +333,20 @@ function renderSummary(result: RunResult, c: ChalkInstance, width: number): stri
       .filter((r) => unexpected.includes(r.outcome))
       .map((r) => `${sc.id}/${r.id} on ${r.environment}`),
   );
+  const regressions = result.baseline?.changes.filter((change) => change.regression).length;
+  if (regressions !== undefined) {
+    const shown = regressions === 0 ? c.green("0") : c.red(String(regressions));
+    const accepted = result.baseline?.accepted && regressions > 0 ? " (accepted)" : "";
+    lines.push(`regressions since baseline      ${shown}${accepted}`);
+  }
   if (surprises.length > 0) lines.push("", c.red("Look at:"), ...surprises.map((l) => `  ${l}`));
   lines.push(
     "",
     result.exitStatus === 0
       ? c.green("Everything behaved as the scenarios predict (exit status 0).")
-      : c.red(`Unexpected results: exit status ${result.exitStatus}.`),
+      : unexpectedCount === 0
+        ? c.red(`Regressions since the baseline: exit status ${result.exitStatus}.`)
+        : c.red(`Unexpected results: exit status ${result.exitStatus}.`),
   );
   return box("summary", lines, width);
 }

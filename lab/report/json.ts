@@ -1,43 +1,31 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { InfrastructureError } from "../errors.js";
-import type { RunResult } from "../run-result.js";
+import { z } from "zod";
+import { RunResultSchema, type RunResult } from "../run-result.js";
+import { writeReport } from "./write-report.js";
 
+/**
+ * The JSON report. Every report the lab prints or writes is first checked against the published
+ * schema (lab/run-result.ts): a report that does not match is a bug in the lab, so it stops with
+ * the schema's complaint instead of handing pipelines a file they cannot trust.
+ */
 export function renderJson(result: RunResult): string {
+  const checked = RunResultSchema.safeParse(result);
+  if (!checked.success) {
+    throw new Error(
+      `musl-lab bug: the run's report does not match its own schema:\n${z.prettifyError(checked.error)}`,
+    );
+  }
   return `${JSON.stringify(result, null, 2)}\n`;
 }
 
-/**
- * Writes `<UTC timestamp>.json` and `latest.json`. Each is written to a temporary file beside its
- * target and renamed, so a reader (or a crash, or a full disk) never sees half a report, and the
- * previous `latest.json` stays intact until the new one is complete.
- */
+/** Writes `<UTC timestamp>.json` and `latest.json`, atomically (see writeReport). */
 export function writeJsonReport(
   result: RunResult,
   directory: string,
 ): { report: string; latest: string } {
-  // Colons are not allowed in file names everywhere (Windows shares, some CI artifact stores).
-  const report = join(directory, `${result.startedAt.replace(/:/g, "-")}.json`);
-  const latest = join(directory, "latest.json");
-  const content = renderJson(result);
-  try {
-    mkdirSync(directory, { recursive: true });
-    writeAtomically(report, content);
-    writeAtomically(latest, content);
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new InfrastructureError(`cannot write the JSON report to ${directory}: ${reason}`);
-  }
+  const [report = "", latest = ""] = writeReport(result, renderJson(result), {
+    directory,
+    extension: ".json",
+    what: "JSON report",
+  });
   return { report, latest };
-}
-
-export function writeAtomically(path: string, content: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, content);
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
 }

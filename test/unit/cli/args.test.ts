@@ -23,6 +23,10 @@ describe("parseCliArgs", () => {
       images: "auto",
       json: false,
       outputDir: null,
+      formats: ["console"],
+      junitFile: null,
+      baselineFile: null,
+      accept: false,
     });
     expect(parse().scenarios.map((s) => s.id)).toEqual(scenarios.map((s) => s.id));
   });
@@ -65,9 +69,55 @@ describe("parseCliArgs", () => {
       '--images must be one of auto, registry, offline, not "cloud"',
     );
     expect(usageError(["--env"])).toMatch(/--env/);
-    expect(usageError(["--list", "hello"])).toBe("--list takes no scenario names and no --json");
+    expect(usageError(["--list", "hello"])).toBe("--list takes no scenario names");
+    expect(usageError(["--list", "--json"])).toBe("--list takes no --json");
     for (const message of [usageError(["nope"]), usageError(["--env"])]) {
       expect(message).not.toContain("\n");
     }
+  });
+});
+
+describe("report flags", () => {
+  test("--format takes comma lists and repeats; --junit FILE implies junit", () => {
+    expect(parse("--format", "console,html", "--format", "junit").formats).toEqual([
+      "console",
+      "html",
+      "junit",
+    ]);
+    expect(parse("--format", "json").formats).toEqual(["json"]);
+    expect(parse("--junit", "out/junit.xml")).toMatchObject({
+      formats: ["console", "junit"],
+      junitFile: "out/junit.xml",
+    });
+  });
+
+  test("--json alone prints only the JSON; with file formats it still may", () => {
+    expect(parse("--json").formats).toEqual([]);
+    expect(parse("--json", "--format", "html,junit").formats).toEqual(["html", "junit"]);
+  });
+
+  test("--baseline and --accept", () => {
+    expect(parse("--baseline", "base.json")).toMatchObject({
+      baselineFile: "base.json",
+      accept: false,
+    });
+    expect(parse("--baseline", "base.json", "--accept")).toMatchObject({ accept: true });
+  });
+
+  test("conflicting or empty report flags are one-line usage errors", () => {
+    expect(usageError(["--format", "pdf"])).toBe(
+      'unknown format "pdf"; known formats: console, json, junit, html',
+    );
+    expect(usageError(["--format", ","])).toBe("--format names no format");
+    expect(usageError(["--json", "--format", "console"])).toBe(
+      "--json puts the JSON report on stdout, where --format console puts the boxes: choose one",
+    );
+    expect(usageError(["--accept"])).toBe(
+      "--accept writes the new baseline: it needs --baseline FILE",
+    );
+    expect(usageError(["--baseline", ""])).toBe("--baseline needs a path");
+    expect(usageError(["--list", "--format", "html", "--baseline", "b.json"])).toBe(
+      "--list takes no --format, --baseline",
+    );
   });
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { labStderr, runCli } from "../../cli-runner.js";
 
@@ -45,5 +48,30 @@ describe("npm run lab, bad input", () => {
     const help = await runCli(["--help"]);
     expect(help.exitCode).toBe(0);
     expect(String(help.stdout)).toMatch(/--images MODE/);
+  });
+
+  test("a baseline that cannot be used stops the run before it starts, in one line", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "musl-lab-cli-baseline-"));
+    const missing = join(dir, "missing.json");
+    const result = await runCli(["hello", "--baseline", missing]);
+    expect(result.exitCode).toBe(2);
+    expect(labStderr(String(result.stderr))).toBe(
+      `musl-lab: baseline ${missing} does not exist; run once with --accept to create it`,
+    );
+    const old = join(dir, "old.json");
+    writeFileSync(old, JSON.stringify({ schemaVersion: 99, tool: { name: "musl-lab" } }));
+    const version = await runCli(["hello", "--baseline", old]);
+    expect(version.exitCode).toBe(2);
+    expect(labStderr(String(version.stderr))).toMatch(
+      /^musl-lab: baseline .*old\.json has schema version 99 but this musl-lab writes version 1; /,
+    );
+  });
+
+  test("--accept without --baseline", async () => {
+    const result = await runCli(["--accept"]);
+    expect(result.exitCode).toBe(2);
+    expect(labStderr(String(result.stderr))).toBe(
+      "musl-lab: --accept writes the new baseline: it needs --baseline FILE",
+    );
   });
 });

@@ -1,0 +1,278 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { ConfigurationError } from "../../../lab/errors.js";
+import { compareWithBaseline, diffBaseline } from "../../../lab/report/baseline-diff.js";
+import { readBaseline, writeBaseline } from "../../../lab/report/baseline-file.js";
+import { renderConsole } from "../../../lab/report/console.js";
+import { renderJson } from "../../../lab/report/json.js";
+import { movedBeyond, toleranceFor } from "../../../lab/report/tolerances.js";
+import type { RunResult } from "../../../lab/run-result.js";
+import { SAMPLE_RESULT } from "../../fixtures/run-result.js";
+import { resultWithTimings, withCase } from "./report-fixtures.js";
+
+/** A clean run (every outcome predicted), so exit statuses come from the baseline alone. */
+function cleanRun(): RunResult {
+  const clean = withCase(
+    withCase(
+      resultWithTimings(),
+      { scenario: "hello", id: "rebuilt-for-musl", environment: "musl" },
+      (c) => ({
+        ...c,
+        outcome: "fix-verified",
+      }),
+    ),
+    { scenario: "hello", id: "broken-probe", environment: "glibc" },
+    () => null,
+  );
+  return clean;
+}
+
+const stack = (environment: string) => ({
+  scenario: "thread-stack",
+  id: "default-stack",
+  environment,
+});
+const sweep256 = { scenario: "thread-stack", id: "default-sweep-256", environment: "musl" };
+const concurrency = (environment: string) => ({ scenario: "dns", id: "concurrency", environment });
+const measure =
+  (key: string, value: string) => (c: RunResult["scenarios"][number]["cases"][number]) => ({
+    ...c,
+    measurements: { ...c.measurements, [key]: value },
+  });
+
+const baseline = (report: RunResult | null) => ({ file: "base.json", report, note: null });
+
+describe("diffBaseline", () => {
+  test("the same run twice: no changes", () => {
+    expect(diffBaseline(cleanRun(), cleanRun())).toEqual({ changes: [], notCompared: 0 });
+  });
+
+  test("an outcome that changed is a regression", () => {
+    const now = withCase(cleanRun(), sweep256, (c) => ({ ...c, outcome: "unexpected-pass" }));
+    expect(diffBaseline(cleanRun(), now).changes).toEqual([
+      {
+        kind: "outcome-changed",
+        ...sweep256,
+        key: null,
+        before: "expected-failure",
+        after: "unexpected-pass",
+        tolerance: null,
+        regression: true,
+      },
+    ]);
+  });
+
+  test("a case that disappeared is a regression; a new case is listed", () => {
+    const now = withCase(cleanRun(), stack("musl"), (c) => ({ ...c, id: "default-stack-renamed" }));
+    const { changes } = diffBaseline(cleanRun(), now);
+    expect(changes.map((c) => [c.kind, c.id, c.before, c.after, c.regression])).toEqual([
+      ["case-added", "default-stack-renamed", null, "as-expected", false],
+      ["case-missing", "default-stack", "as-expected", null, true],
+    ]);
+  });
+
+  test("a survival limit may move by 5%, a median by 50% or 20 ms; single timings are ignored", () => {
+    const limit = { scenario: "thread-stack", id: "default-stack", environment: "glibc" };
+    const base = withCase(cleanRun(), limit, measure("limit", "8187"));
+    const within = withCase(
+      withCase(
+        withCase(base, limit, measure("limit", "8000")),
+        concurrency("musl"),
+        measure("total_ms.median", "90"),
+      ),
+      concurrency("glibc"),
+      measure("total_ms", "999"),
+    );
+    expect(diffBaseline(base, within).changes).toEqual([]);
+
+    const beyond = withCase(
+      withCase(base, limit, measure("limit", "7000")),
+      concurrency("musl"),
+      measure("total_ms.median", "120"),
+    );
+    expect(diffBaseline(base, beyond).changes).toEqual([
+      expect.objectContaining({
+        kind: "measurement-moved",
+        id: "default-stack",
+        environment: "glibc",
+        key: "limit",
+        before: "8187",
+        after: "7000",
+        tolerance: "±5%",
+        regression: false,
+      }),
+      expect.objectContaining({
+        kind: "measurement-moved",
+        environment: "musl",
+        key: "total_ms.median",
+        before: "63.6",
+        after: "120",
+        tolerance: "±50%, at least ±20",
+        regression: false,
+      }),
+    ]);
+  });
+
+  test("other facts must stay exactly the same; a fact that appears or vanishes shows", () => {
+    const now = withCase(
+      withCase(cleanRun(), stack("musl"), measure("stack_kib", "132")),
+      stack("glibc"),
+      (c) => ({ ...c, measurements: { stack_kib: "8192" } }),
+    );
+    const changes = diffBaseline(cleanRun(), now).changes;
+    expect(changes.map((c) => [c.environment, c.key, c.before, c.after, c.tolerance])).toEqual([
+      ["glibc", "guard_kib", "4", null, "exact"],
+      ["musl", "stack_kib", "130", "132", "exact"],
+    ]);
+  });
+
+  test("only the scenarios and environments this run selected are compared", () => {
+    const onlyHello = {
+      ...cleanRun(),
+      scenarios: cleanRun().scenarios.filter((s) => s.id === "hello"),
+    };
+    const result = diffBaseline(cleanRun(), onlyHello);
+    expect(result.changes).toEqual([]);
+    expect(result.notCompared).toBe(8);
+  });
+});
+
+describe("the tolerance table", () => {
+  test("first matching pattern wins", () => {
+    expect(toleranceFor("limit")).toMatchObject({ kind: "numeric", relative: 0.05 });
+    expect(toleranceFor("lookup.3.ms.median")).toMatchObject({ kind: "numeric", absolute: 20 });
+    expect(toleranceFor("lookup.3.ms")).toEqual({ kind: "ignore" });
+    expect(toleranceFor("min_ms.max")).toEqual({ kind: "ignore" });
+    expect(toleranceFor("lookups.median")).toEqual({ kind: "exact" });
+    expect(toleranceFor("order")).toEqual({ kind: "exact" });
+  });
+
+  test("numeric tolerances fall back to exact for words", () => {
+    const numeric = toleranceFor("limit");
+    expect(movedBeyond(numeric, "none", "none")).toBe(false);
+    expect(movedBeyond(numeric, "none", "130")).toBe(true);
+    expect(movedBeyond(numeric, "130", "136")).toBe(false);
+    expect(movedBeyond(numeric, "130", "137")).toBe(true);
+  });
+});
+
+describe("exit status with a baseline", () => {
+  const regressed = () => withCase(cleanRun(), sweep256, (c) => ({ ...c, outcome: "as-expected" }));
+
+  test("a regression makes a clean run exit 1, unless accepted", () => {
+    expect(compareWithBaseline(cleanRun(), baseline(cleanRun()), false).exitStatus).toBe(0);
+    expect(compareWithBaseline(regressed(), baseline(cleanRun()), false).exitStatus).toBe(1);
+    expect(compareWithBaseline(regressed(), baseline(cleanRun()), true).exitStatus).toBe(0);
+  });
+
+  test("listed changes alone never fail the run", () => {
+    const moved = withCase(cleanRun(), stack("musl"), measure("stack_kib", "132"));
+    const compared = compareWithBaseline(moved, baseline(cleanRun()), false);
+    expect(compared.baseline?.changes).toHaveLength(1);
+    expect(compared.exitStatus).toBe(0);
+  });
+
+  test("unexpected outcomes still fail an accepted run, infra errors still exit 2", () => {
+    expect(compareWithBaseline(SAMPLE_RESULT, baseline(SAMPLE_RESULT), true).exitStatus).toBe(1);
+    const infra = withCase(cleanRun(), stack("musl"), (c) => ({ ...c, outcome: "infra-error" }));
+    expect(compareWithBaseline(infra, baseline(cleanRun()), false).exitStatus).toBe(2);
+  });
+
+  test("the comparison is part of the JSON report and validates", () => {
+    const compared = compareWithBaseline(regressed(), baseline(cleanRun()), false);
+    const json = JSON.parse(renderJson(compared));
+    expect(json.baseline).toMatchObject({
+      file: "base.json",
+      baselineStartedAt: "2026-11-23T12:00:00.000Z",
+      accepted: false,
+      notCompared: 0,
+      changes: [{ kind: "outcome-changed", id: "default-sweep-256", regression: true }],
+    });
+    expect(json.exitStatus).toBe(1);
+  });
+});
+
+describe("the console's changes-since-baseline box (snapshot, colour off)", () => {
+  test("regressions first, then the other changes, and the summary says why it fails", async () => {
+    const now = withCase(
+      withCase(
+        withCase(cleanRun(), sweep256, (c) => ({ ...c, outcome: "as-expected" })),
+        stack("musl"),
+        measure("stack_kib", "132"),
+      ),
+      concurrency("glibc"),
+      (c) => ({ ...c, id: "concurrency-50" }),
+    );
+    const compared = compareWithBaseline(now, baseline(cleanRun()), false);
+    const text = renderConsole(compared, { color: false, width: 100 });
+    const boxes = text.split("\n╭").map((b, i) => (i === 0 ? b : `╭${b}`));
+    const tail = boxes.filter((b) => /^╭─ (changes since baseline|summary)/.test(b)).join("\n");
+    expect(tail).toContain("Regressions since the baseline: exit status 1.");
+    await expect(tail).toMatchFileSnapshot("__snapshots__/console-baseline.txt");
+  });
+});
+
+describe("baseline files", () => {
+  const dir = () => mkdtempSync(join(tmpdir(), "musl-lab-baseline-"));
+  const configurationError = (file: string, accept = false) => {
+    try {
+      readBaseline(file, accept);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigurationError);
+      const message = (error as Error).message;
+      expect(message).not.toContain("\n");
+      return message;
+    }
+    throw new Error(`no error for ${file}`);
+  };
+
+  test("a saved report reads back as it was written", () => {
+    const file = join(dir(), "baseline.json");
+    writeFileSync(file, renderJson(SAMPLE_RESULT));
+    expect(readBaseline(file, false)).toEqual({ file, report: SAMPLE_RESULT, note: null });
+  });
+
+  test("a missing file is an error, unless --accept creates it", () => {
+    const file = join(dir(), "none.json");
+    expect(configurationError(file)).toBe(
+      `baseline ${file} does not exist; run once with --accept to create it`,
+    );
+    expect(readBaseline(file, true)).toMatchObject({ report: null, note: expect.any(String) });
+  });
+
+  test("a file that is no JSON, no musl-lab report or no valid report is a one-line error", () => {
+    const d = dir();
+    writeFileSync(join(d, "a.json"), "{ nope");
+    writeFileSync(join(d, "b.json"), JSON.stringify({ name: "some-package" }));
+    writeFileSync(join(d, "c.json"), JSON.stringify({ ...SAMPLE_RESULT, summary: null }));
+    expect(configurationError(join(d, "a.json"))).toMatch(/^baseline .*a\.json is not JSON: /);
+    expect(configurationError(join(d, "b.json"), true)).toMatch(
+      /b\.json is not a musl-lab report$/,
+    );
+    expect(configurationError(join(d, "c.json"))).toMatch(
+      /c\.json does not match the report schema at summary: /,
+    );
+  });
+
+  test("a report of another schema version is a clear error; --accept replaces it", () => {
+    const file = join(dir(), "old.json");
+    writeFileSync(file, JSON.stringify({ ...SAMPLE_RESULT, schemaVersion: 0 }));
+    expect(configurationError(file)).toBe(
+      `baseline ${file} has schema version 0 but this musl-lab writes version 1; compare with a report of this version or replace it with --accept`,
+    );
+    expect(readBaseline(file, true)).toMatchObject({ report: null });
+  });
+
+  test("--accept writes the report without its comparison, atomically", () => {
+    const d = dir();
+    const file = join(d, "nested", "baseline.json");
+    const compared = compareWithBaseline(cleanRun(), { file, report: null, note: "first" }, true);
+    writeBaseline(compared, file);
+    expect(readdirSync(join(d, "nested"))).toEqual(["baseline.json"]);
+    const written = JSON.parse(readFileSync(file, "utf8"));
+    expect(written.baseline).toBeUndefined();
+    expect(readBaseline(file, false).report).toEqual(cleanRun());
+  });
+});
