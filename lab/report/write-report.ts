@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { InfrastructureError } from "../errors.js";
 import type { RunResult } from "../run-result.js";
@@ -26,9 +26,12 @@ export function writeReport(
         join(where.directory, `latest${where.extension}`),
       ];
   try {
-    for (const target of targets) {
+    for (const [index, target] of targets.entries()) {
       mkdirSync(dirname(target), { recursive: true });
-      writeAtomically(target, content);
+      // Two runs may start in the same millisecond: the timestamped report is never replaced,
+      // the later one takes the next free name. `latest` is meant to be replaced.
+      if (!where.file && index === 0) targets[0] = writeNew(target, content);
+      else writeAtomically(target, content);
     }
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
@@ -36,6 +39,31 @@ export function writeReport(
     throw new InfrastructureError(`cannot write the ${where.what} to ${place}: ${reason}`);
   }
   return targets;
+}
+
+/**
+ * Like writeAtomically, but never replaces an existing file: the complete temporary file is
+ * hard-linked to the first free name (`x.json`, `x-2.json`, …), which fails instead of overwriting.
+ */
+export function writeNew(path: string, content: string): string {
+  const temporary = `${path}.${process.pid}.tmp`;
+  const dot = path.lastIndexOf(".");
+  const [stem, extension] =
+    dot > path.lastIndexOf("/") ? [path.slice(0, dot), path.slice(dot)] : [path, ""];
+  try {
+    writeFileSync(temporary, content);
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? path : `${stem}-${n}${extension}`;
+      try {
+        linkSync(temporary, candidate);
+        return candidate;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST" || n > 100) throw error;
+      }
+    }
+  } finally {
+    rmSync(temporary, { force: true });
+  }
 }
 
 export function writeAtomically(path: string, content: string): void {

@@ -429,9 +429,18 @@ export class EnvironmentSession {
   }
 }
 
+/**
+ * The first line of an engine error; a lost connection is said in words, since "socket hang up"
+ * or "connect ENOENT" alone does not tell a user that the Docker engine went away.
+ */
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0] ?? message;
+  const line = message.split("\n")[0] ?? message;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? "";
+  const lost =
+    /^(ECONNREFUSED|ECONNRESET|ENOENT|EPIPE)$/.test(code) ||
+    /socket hang up|ECONNREFUSED|ECONNRESET|connect ENOENT/.test(line);
+  return lost ? `the Docker engine stopped answering (${line})` : line;
 }
 
 export interface BatchRun {
