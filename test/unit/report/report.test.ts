@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -5,6 +6,7 @@ import { describe, expect, test } from "vitest";
 import { InfrastructureError } from "../../../lab/errors.js";
 import { renderConsole } from "../../../lab/report/console.js";
 import { renderJson, writeJsonReport } from "../../../lab/report/json.js";
+import type { RunResult } from "../../../lab/run-result.js";
 import { SAMPLE_RESULT } from "../../fixtures/run-result.js";
 
 describe("console report", () => {
@@ -72,6 +74,33 @@ describe("JSON report", () => {
       JSON.parse(renderJson(SAMPLE_RESULT)),
     );
   });
+
+  // A real full disk: a 16 KiB tmpfs (root can mount one; CI runs as root, so this never skips there).
+  const canMount = process.getuid?.() === 0;
+  test.runIf(canMount || process.env["CI"])(
+    "a full disk is a one-line infrastructure error and the old latest.json survives whole",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), "musl-lab-full-"));
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", dir]);
+      try {
+        writeFileSync(join(dir, "latest.json"), "previous");
+        const big: RunResult = {
+          ...SAMPLE_RESULT,
+          scenarios: SAMPLE_RESULT.scenarios.map((sc) => ({
+            ...sc,
+            cases: sc.cases.map((c) => ({ ...c, stdout: "x".repeat(20_000) })),
+          })),
+        };
+        expect(() => writeJsonReport(big, dir)).toThrow(
+          /^cannot write the JSON report to .*: ENOSPC$/,
+        );
+        expect(readFileSync(join(dir, "latest.json"), "utf8")).toBe("previous");
+        expect(readdirSync(dir)).toEqual(["latest.json"]);
+      } finally {
+        execFileSync("umount", [dir]);
+      }
+    },
+  );
 
   test("an unwritable directory is a one-line infrastructure error and the old latest.json survives", () => {
     const dir = mkdtempSync(join(tmpdir(), "musl-lab-report-"));
