@@ -613,7 +613,7 @@ async function runInstances(
       check.search,
       async (values) => {
         const runs = await item.session.runBatch(
-          values.map((v) => probeCommand(item.binary, check, v)),
+          values.map((v) => ({ command: probeCommand(item.binary, check, v), user: "together" })),
           { timeoutMs: check.timeoutMs },
         );
         values.forEach((v, i) => runsByValue.set(v, runs[i] as ProbeRun));
@@ -732,10 +732,12 @@ export function dnsFixtureScripts(
     `printf '%s' ${shellQuote(renderFixtureConfig(fixture, pidfile))} >${DNS_DIR}/fixture.conf`,
     `${fixtureBinary} ${DNS_DIR}/fixture.conf ${DNS_DIR}/query.log`,
   ].join("\n");
+  // Builtins only until the log is printed: the fixture exits within a millisecond of SIGTERM,
+  // and a `sleep` per poll would cost more than the wait itself.
   const after = [
-    `pid=$(cat ${pidfile} 2>/dev/null) && kill "$pid" 2>/dev/null`,
+    `if read -r pid <${pidfile} 2>/dev/null; then kill "$pid" 2>/dev/null; fi`,
     "n=0",
-    `while [ -e ${pidfile} ] && [ "$n" -lt 300 ]; do sleep 0.01; n=$((n + 1)); done`,
+    `while [ -e ${pidfile} ] && [ "$n" -lt 1000000 ]; do n=$((n + 1)); done`,
     `cat ${DNS_DIR}/query.log 2>/dev/null`,
     "true",
   ].join("\n");

@@ -35,8 +35,13 @@ export interface BatchItem {
   after?: string;
   /** This run's own time limit (default: the batch's). */
   timeoutMs?: number;
-  /** `probe` (default): as the unprivileged user; `harness`: as root, e.g. a compile. */
-  user?: "probe" | "harness";
+  /**
+   * `probe` (default): as the unprivileged user; `harness`: as root, e.g. a compile; `together`:
+   * as the unprivileged user, side by side with the neighbouring `together` runs (a search's tries:
+   * independent, and one round's tries take as long as the slowest instead of their sum). No
+   * setup or teardown, and no OOM or pids counts of their own.
+   */
+  user?: "probe" | "harness" | "together";
 }
 
 export interface ProbeRun {
@@ -63,7 +68,7 @@ export interface ProbeRun {
 
 export interface RunOptions {
   timeoutMs?: number;
-  user?: "probe" | "harness";
+  user?: BatchItem["user"];
 }
 
 /** Separates the runs of a batch in its output; random so no probe output can forge it. */
@@ -145,13 +150,37 @@ fi
 exec 3>"$dir/reaper-in.fifo" 4<"$dir/reaper-out.fifo"
 kill_leftovers() { echo >&3; read -r _ <&4; settle; }
 i=0
+# Runs of user "together" (probes, no setup or teardown: a search's tries) start side by side and
+# are waited for as a group; the leftovers of the group are killed once, after all of them.
+together=""
+finish_together() {
+  [ -n "$together" ] || return 0
+  for j in $together; do
+    eval "wait \\$pid_$j"
+    status=$?
+    read -r end _ </proc/uptime
+    eval "echo \\"$status \\$start_$j $end 0 0\\" >\\"$dir/$j.status\\""
+  done
+  together=""
+  kill_leftovers
+}
+i=0
 while [ "$#" -ge 5 ]; do
   before=$1; cmd=$2; after=$3; limit=$4; user=$5; shift 5
   : >"$dir/$i.out"; : >"$dir/$i.err"; : >"$dir/$i.after"
+  if [ "$user" = together ]; then
+    read -r start _ </proc/uptime
+    (as_probe "$limit" "$cmd") >"$dir/$i.out" 2>"$dir/$i.err" </dev/null &
+    eval "pid_$i=$!; start_$i=$start"
+    together="$together $i"
+    i=$((i + 1))
+    continue
+  fi
+  finish_together
   counter "$oom_file" oom_kill; oom_before=$n
   counter "$pids_file" max; pids_before=$n
   read -r start _ </proc/uptime
-  if ! (sh -c "$before") >"$dir/$i.setup" 2>&1 </dev/null; then
+  if [ "$before" != : ] && ! (sh -c "$before") >"$dir/$i.setup" 2>&1 </dev/null; then
     status=setup
   elif [ "$user" = probe ]; then
     # The subshell is the one that waits, so the shell's own "Segmentation fault" lands in the
@@ -166,34 +195,39 @@ while [ "$#" -ge 5 ]; do
   read -r end _ </proc/uptime
   counter "$oom_file" oom_kill; oom_after=$n
   counter "$pids_file" max; pids_after=$n
-  (sh -c "$after") >"$dir/$i.after" 2>&1 </dev/null
+  [ "$after" = : ] || (sh -c "$after") >"$dir/$i.after" 2>&1 </dev/null
   [ "$status" = setup ] && cat "$dir/$i.setup" >"$dir/$i.err"
   echo "$status $start $end $((oom_after - oom_before)) $((pids_after - pids_before))" >"$dir/$i.status"
   i=$((i + 1))
 done
-# One wc for every file: which ones are over the cap (most runs print a few lines).
-big=$(cd "$dir" && wc -c -- *.out *.err *.after | while read -r size name; do
-  [ "$name" != total ] && [ "$size" -gt "$cap" ] && echo "$name=$size"
-done)
-show() {
-  echo "$mark $1 $2"
-  case " $(echo $big) " in
-    *" $2.$1="*) head -c "$cap" "$dir/$2.$1"; echo
-      for entry in $big; do
-        [ "\${entry%%=*}" = "$2.$1" ] && echo "$mark trunc $2 $1 \${entry#*=}"
-      done ;;
-    *) cat "$dir/$2.$1"; echo ;;
-  esac
-}
+finish_together
+# All outputs in one head: its "==> FILE <==" headers separate them, and the file names carry the
+# random mark, so no probe output can forge one. One wc says which files were cut at the cap.
+cd "$dir"
+set --
 j=0
 while [ "$j" -lt "$i" ]; do
-  show out "$j"
-  show err "$j"
-  show after "$j"
-  read -r status <"$dir/$j.status"
+  for stream in out err after; do
+    mv "$j.$stream" "$mark-$j.$stream"
+    set -- "$@" "$mark-$j.$stream"
+  done
+  j=$((j + 1))
+done
+head -c "$cap" -- "$@"
+echo
+j=0
+while [ "$j" -lt "$i" ]; do
+  read -r status <"$j.status"
   echo "$mark status $j $status"
   j=$((j + 1))
 done
+wc -c -- "$@" | while read -r size name; do
+  if [ "$name" != total ] && [ "$size" -gt "$cap" ]; then
+    run=\${name#"$mark-"}
+    echo "$mark trunc \${run%.*} \${run##*.} $size"
+  fi
+done
+cd /
 exec 3>&- 4<&-
 rm -rf "$dir"
 `;
@@ -457,26 +491,25 @@ export interface BatchRun {
   truncated: Partial<Record<"stdout" | "stderr", number>>;
 }
 
-/** Splits a batch's output at its marks; null when a run is missing (the script did not finish). */
+/**
+ * Splits a batch's output: `head`'s `==> MARK-i.stream <==` headers open each run's stdout, stderr
+ * and teardown output (each followed by one separating newline), then one status line per run and
+ * a `trunc` line per stream cut at the cap. Null when a run is missing (the script did not finish).
+ */
 export function parseBatchOutput(output: string, mark: string, count: number): BatchRun[] | null {
   const runs: Partial<BatchRun>[] = Array.from({ length: count }, () => ({ truncated: {} }));
-  const pattern = new RegExp(`^${mark} (out|err|after|status|trunc) (\\S+)(?: (.*))?$`, "gm");
+  const quoted = mark.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(
+    `^(?:==> ${quoted}-(\\d+)\\.(out|err|after) <==|${quoted} (status|trunc) (\\d+) (.*))$`,
+    "gm",
+  );
   const marks = [...output.matchAll(pattern)];
   for (const [n, match] of marks.entries()) {
-    const [, kind, first, rest] = match;
-    if (kind === "trunc") {
-      // `trunc <run> <stream> <bytes>`
-      const [stream, size] = (rest ?? "").split(" ");
-      const run = runs[Number(first)];
-      if (run && (stream === "out" || stream === "err")) {
-        run.truncated![stream === "out" ? "stdout" : "stderr"] = Number(size);
-      }
-      continue;
-    }
-    const run = runs[Number(first)];
+    const [, fileRun, stream, kind, lineRun, rest = ""] = match;
+    const run = runs[Number(fileRun ?? lineRun)];
     if (!run) return null;
     if (kind === "status") {
-      const [status, start, end, ooms, refused] = (rest ?? "").split(" ");
+      const [status, start, end, ooms, refused] = rest.split(" ");
       const code = status === "setup" ? null : Number(status);
       if (code !== null && Number.isNaN(code)) return null;
       run.status = code;
@@ -485,12 +518,19 @@ export function parseBatchOutput(output: string, mark: string, count: number): B
       run.forksRefused = Number(refused ?? 0) || 0;
       continue;
     }
+    if (kind === "trunc") {
+      const [which, size] = rest.split(" ");
+      if (which === "out" || which === "err") {
+        run.truncated![which === "out" ? "stdout" : "stderr"] = Number(size);
+      }
+      continue;
+    }
     const from = (match.index ?? 0) + match[0].length + 1;
     const to = marks[n + 1]?.index ?? output.length;
-    // The script adds one newline after each file so the next mark starts a line; drop it.
+    // One newline separates each file from what follows (head's, or the script's echo).
     const text = output.slice(from, to).replace(/\n$/, "");
-    if (kind === "out") run.stdout = text;
-    else if (kind === "err") run.stderr = text;
+    if (stream === "out") run.stdout = text;
+    else if (stream === "err") run.stderr = text;
     else run.after = text;
   }
   const complete = (r: Partial<BatchRun>) =>

@@ -7,27 +7,28 @@ const MARK = "@@m@@";
 /** No OOM kill, nothing cut. */
 const CLEAN = { oomKills: 0, forksRefused: 0, truncated: {} };
 
+/** What `head -c CAP -- MARK-0.out MARK-0.err …` prints for these files, then the script's echo. */
+function heads(files: [string, string][]): string {
+  return `${files.map(([name, content]) => `==> ${MARK}-${name} <==\n${content}`).join("\n")}\n`;
+}
+
 describe("parseBatchOutput", () => {
   test("splits runs, keeps their output exactly and times them from /proc/uptime", () => {
-    const output = [
-      `${MARK} out 0`,
-      "a=1\nb=2",
-      `${MARK} err 0`,
-      "",
-      `${MARK} status 0 0 100.00 100.04`,
-      `${MARK} out 1`,
-      "x=1\n",
-      `${MARK} err 1`,
-      "Segmentation fault",
-      `${MARK} status 1 139 100.04 100.07`,
-      "",
-    ].join("\n");
+    const output =
+      heads([
+        ["0.out", "a=1\nb=2"],
+        ["0.err", ""],
+        ["0.after", ""],
+        ["1.out", "x=1\n"],
+        ["1.err", "Segmentation fault\n"],
+        ["1.after", ""],
+      ]) + `${MARK} status 0 0 100.00 100.04 0 0\n${MARK} status 1 139 100.04 100.07 0 0\n`;
     expect(parseBatchOutput(output, MARK, 2)).toEqual([
       { status: 0, stdout: "a=1\nb=2", stderr: "", after: "", durationMs: 40, ...CLEAN },
       {
         status: 139,
         stdout: "x=1\n",
-        stderr: "Segmentation fault",
+        stderr: "Segmentation fault\n",
         after: "",
         durationMs: 30,
         ...CLEAN,
@@ -35,46 +36,43 @@ describe("parseBatchOutput", () => {
     ]);
   });
 
-  test("output that only looks like a mark (another token) stays output", () => {
-    const output = `${MARK} out 0\n@@x@@ status 0 1 2 3\n${MARK} err 0\n\n${MARK} status 0 0 1 1\n`;
-    expect(parseBatchOutput(output, MARK, 1)?.[0]?.stdout).toBe("@@x@@ status 0 1 2 3");
+  test("output that only looks like a header or a mark (another token) stays output", () => {
+    const forged = "==> @@x@@-0.err <==\n@@x@@ status 0 1 2 3";
+    const output =
+      heads([
+        ["0.out", forged],
+        ["0.err", ""],
+        ["0.after", ""],
+      ]) + `${MARK} status 0 0 1 1 0 0\n`;
+    expect(parseBatchOutput(output, MARK, 1)?.[0]?.stdout).toBe(forged);
   });
 
   test("teardown output comes back as `after`; a failed setup is a null status", () => {
-    const output = [
-      `${MARK} out 0`,
-      "",
-      `${MARK} err 0`,
-      "dns-fixture: line 3: unknown directive",
-      `${MARK} after 0`,
-      '{"qname":"db.lab.example"}',
-      `${MARK} status 0 setup 5.00 5.01`,
-      "",
-    ].join("\n");
+    const output =
+      heads([
+        ["0.out", ""],
+        ["0.err", "dns-fixture: line 3: unknown directive\n"],
+        ["0.after", '{"qname":"db.lab.example"}\n'],
+      ]) + `${MARK} status 0 setup 5.00 5.01 0 0\n`;
     expect(parseBatchOutput(output, MARK, 1)).toEqual([
       {
         status: null,
         stdout: "",
-        stderr: "dns-fixture: line 3: unknown directive",
-        after: '{"qname":"db.lab.example"}',
+        stderr: "dns-fixture: line 3: unknown directive\n",
+        after: '{"qname":"db.lab.example"}\n',
         durationMs: 10,
         ...CLEAN,
       },
     ]);
   });
 
-  test("an OOM kill and a stream cut at the cap are reported with the real size", () => {
-    const output = [
-      `${MARK} out 0`,
-      "x".repeat(10),
-      `${MARK} trunc 0 out 8388608`,
-      `${MARK} err 0`,
-      "Killed",
-      `${MARK} after 0`,
-      "",
-      `${MARK} status 0 137 1.00 1.50 1 7`,
-      "",
-    ].join("\n");
+  test("an OOM kill, refused forks and a stream cut at the cap are reported", () => {
+    const output =
+      heads([
+        ["0.out", "x".repeat(10)],
+        ["0.err", "Killed\n"],
+        ["0.after", ""],
+      ]) + `${MARK} status 0 137 1.00 1.50 1 7\n${MARK} trunc 0 out 8388608\n`;
     expect(parseBatchOutput(output, MARK, 1)?.[0]).toMatchObject({
       status: 137,
       stdout: "x".repeat(10),
@@ -85,7 +83,12 @@ describe("parseBatchOutput", () => {
   });
 
   test("a missing run (the script died half way) is null, not a guess", () => {
-    const output = `${MARK} out 0\n\n${MARK} err 0\n\n${MARK} status 0 0 1 1\n`;
+    const output =
+      heads([
+        ["0.out", ""],
+        ["0.err", ""],
+        ["0.after", ""],
+      ]) + `${MARK} status 0 0 1 1 0 0\n`;
     expect(parseBatchOutput(output, MARK, 2)).toBeNull();
     expect(parseBatchOutput("", MARK, 1)).toBeNull();
   });
