@@ -4,6 +4,8 @@ import {
   ENVIRONMENTS,
   selectableEnvironmentIds,
 } from "../environments/index.js";
+import type { Exercise } from "../classroom/schema.js";
+import { VERDICT_FORMATS, type VerdictFormat } from "../classroom/verdict-views.js";
 import { UsageError } from "../errors.js";
 import { FORMATS, type Format } from "../report/reporters.js";
 import type { ImagesOption } from "../runtime/images.js";
@@ -27,12 +29,46 @@ export interface CliOptions {
   accept: boolean;
 }
 
+/** `npm run lab -- explain SCENARIO`: the scenario's lesson; nothing runs. */
+export interface ExplainOptions {
+  command: "explain";
+  scenario: Scenario;
+}
+
+/** `npm run lab -- exercise [NAME [--solution FILE ...]]`. */
+export interface ExerciseOptions {
+  command: "exercise";
+  /** The exercise named, or null to list them all. */
+  exercise: Exercise | null;
+  /** `--solution FILE`: the student's file to check, as given; null shows the task. */
+  solutionFile: string | null;
+  /** How the verdict is shown: the box (default) or JSON on stdout. */
+  format: VerdictFormat;
+  environmentIds: string[];
+  images: ImagesOption;
+}
+
+export type CommandLine = CliOptions | ExplainOptions | ExerciseOptions;
+
 const IMAGES_CHOICES = ["auto", "registry", "offline"] as const;
 
 export const HELP = `Usage: npm run lab -- [scenario ...] [options]
+       npm run lab -- explain SCENARIO
+       npm run lab -- exercise [NAME [--solution FILE] [--format console|json] [--env ...]]
 
 Runs C probes in glibc and musl containers and reports, per case, what happened and why.
 With no scenario named, every scenario runs.
+
+Classroom:
+  explain SCENARIO       print the scenario's lesson (concept, why the libcs differ, how to
+                         diagnose, fixes, review questions); runs nothing
+  exercise               list the exercises
+  exercise NAME          show the task and its starter file (c-src/exercises/)
+  exercise NAME --solution FILE
+                         build FILE in every environment, run the exercise's checks and give a
+                         verdict per check with a hint for each failure; exit status 0 only
+                         when every check passes. Takes --env, --images and --format
+                         console|json (or --json): the verdict as JSON on stdout
 
 Options:
   --list                 list the scenarios with a one-line summary and exit
@@ -60,8 +96,138 @@ Environment variables:
   LAB_CACHE_DIR=DIR      package cache, rootfs work files, dockerd log (default ~/.cache/musl-lab)
   NO_COLOR=1             no colours (also off when stdout is not a terminal)
 
-Exit status: 0 everything as predicted, 1 unexpected results or regressions since the baseline,
+Exit status: 0 everything as predicted (exercise: every check passed), 1 unexpected results,
+regressions since the baseline (exercise: a check failed or the file did not compile),
 2 usage/configuration/infrastructure errors, 130/143 interrupted.`;
+
+/**
+ * argv -> what to do: a classroom command when `explain` or `exercise` comes first, otherwise a
+ * lab run (parseCliArgs). Every mistake is a one-line UsageError.
+ */
+export function parseCommandLine(
+  argv: string[],
+  scenarios: Scenario[],
+  exercises: Exercise[],
+): CommandLine {
+  const [first, ...rest] = argv;
+  if (first === "explain") return parseExplainArgs(rest, scenarios);
+  if (first === "exercise") return parseExerciseArgs(rest, exercises);
+  return parseCliArgs(argv, scenarios);
+}
+
+function parseExplainArgs(argv: string[], scenarios: Scenario[]): ExplainOptions | CliOptions {
+  const { values, positionals } = withUsageErrors(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { help: { type: "boolean", short: "h" } },
+    }),
+  );
+  if (values.help) return parseCliArgs(["--help"], scenarios);
+  const known = scenarios.map((s) => s.id).join(", ");
+  const [name, ...more] = positionals;
+  if (name === undefined) {
+    throw new UsageError(
+      `explain needs a scenario: npm run lab -- explain SCENARIO (one of ${known})`,
+    );
+  }
+  if (more.length > 0)
+    throw new UsageError(`explain takes one scenario, not ${positionals.length}`);
+  const scenario = scenarios.find((s) => s.id === name);
+  if (!scenario) throw new UsageError(`unknown scenario "${name}"; known scenarios: ${known}`);
+  return { command: "explain", scenario };
+}
+
+function parseExerciseArgs(argv: string[], exercises: Exercise[]): ExerciseOptions | CliOptions {
+  const { values, positionals } = withUsageErrors(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        solution: { type: "string" },
+        format: { type: "string", multiple: true },
+        json: { type: "boolean" },
+        env: { type: "string", multiple: true },
+        images: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }),
+  );
+  if (values.help) return parseCliArgs(["--help"], []);
+  const known = exercises.map((e) => e.name).join(", ");
+  const [name, ...more] = positionals;
+  if (more.length > 0) throw new UsageError(`exercise takes one name, not ${positionals.length}`);
+  const exercise = name === undefined ? null : exercises.find((e) => e.name === name);
+  if (exercise === undefined) {
+    throw new UsageError(`unknown exercise "${name}"; known exercises: ${known}`);
+  }
+  const runFlags = (["solution", "format", "json", "env", "images"] as const).filter(
+    (flag) => values[flag] !== undefined,
+  );
+  if (exercise === null && runFlags.length > 0) {
+    throw new UsageError(
+      `--${runFlags[0]} needs an exercise: npm run lab -- exercise NAME --solution FILE (one of ${known})`,
+    );
+  }
+  if (values.solution === undefined && runFlags.length > 0) {
+    throw new UsageError(
+      `--${runFlags[0]} goes with --solution FILE: it is about checking a solution`,
+    );
+  }
+  if (values.solution !== undefined && values.solution.trim() === "") {
+    throw new UsageError("--solution needs a path to your C file");
+  }
+  const formats = [
+    ...new Set([
+      ...(values.format ?? [])
+        .flatMap((v) => v.split(","))
+        .map((v) => v.trim())
+        .filter(Boolean),
+      ...(values.json ? ["json"] : []),
+    ]),
+  ];
+  for (const format of formats) {
+    if (!(VERDICT_FORMATS as readonly string[]).includes(format)) {
+      throw new UsageError(
+        `unknown format "${format}" for exercise checks; known formats: ${VERDICT_FORMATS.join(", ")}`,
+      );
+    }
+  }
+  if (formats.length > 1) {
+    throw new UsageError(
+      "exercise checks print one view on stdout: --format console or --format json",
+    );
+  }
+  return {
+    command: "exercise",
+    exercise,
+    solutionFile: values.solution ?? null,
+    format: (formats[0] as VerdictFormat | undefined) ?? "console",
+    environmentIds: parseEnvironmentIds(values.env),
+    images: parseImages(values.images),
+  };
+}
+
+/** Runs node:util's parseArgs, its errors turned into the lab's one-line usage errors. */
+function withUsageErrors<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw usageErrorOf(error);
+  }
+}
+
+function usageErrorOf(error: unknown): UsageError {
+  const message = (error as Error).message.split("\n")[0] ?? "";
+  const flag = /'(-[^']*)'/.exec(message)?.[1];
+  return new UsageError(
+    flag && /Unknown option/.test(message)
+      ? `unknown option ${flag}; see --help for the options`
+      : `${message.replace(/\.$/, "")}; see --help`,
+  );
+}
 
 /** argv -> options; every mistake is a one-line UsageError naming the valid choices. */
 export function parseCliArgs(argv: string[], scenarios: Scenario[]): CliOptions {
@@ -85,13 +251,7 @@ export function parseCliArgs(argv: string[], scenarios: Scenario[]): CliOptions 
       },
     });
   } catch (error) {
-    const message = (error as Error).message.split("\n")[0] ?? "";
-    const flag = /'(-[^']*)'/.exec(message)?.[1];
-    throw new UsageError(
-      flag && /Unknown option/.test(message)
-        ? `unknown option ${flag}; see --help for the options`
-        : `${message.replace(/\.$/, "")}; see --help`,
-    );
+    throw usageErrorOf(error);
   }
   const { values, positionals } = parsed;
 
@@ -105,33 +265,8 @@ export function parseCliArgs(argv: string[], scenarios: Scenario[]): CliOptions 
   const chosen =
     positionals.length > 0 ? scenarios.filter((s) => positionals.includes(s.id)) : scenarios;
 
-  const environmentIds = values.env
-    ? [
-        ...new Set(
-          values.env
-            .flatMap((v) => v.split(","))
-            .map((v) => v.trim())
-            .filter(Boolean),
-        ),
-      ]
-    : defaultEnvironmentIds();
-  const selectable = selectableEnvironmentIds();
-  for (const id of environmentIds) {
-    if (!selectable.includes(id)) {
-      const variantOf = ENVIRONMENTS.get(id)?.variant?.of;
-      throw new UsageError(
-        variantOf
-          ? `environment "${id}" is not selected directly: it joins runs that include "${variantOf}"`
-          : `unknown environment "${id}"; known environments: ${selectable.join(", ")}`,
-      );
-    }
-  }
-  if (environmentIds.length === 0) throw new UsageError("--env names no environment");
-
-  const images = values.images ?? "auto";
-  if (!(IMAGES_CHOICES as readonly string[]).includes(images)) {
-    throw new UsageError(`--images must be one of ${IMAGES_CHOICES.join(", ")}, not "${images}"`);
-  }
+  const environmentIds = parseEnvironmentIds(values.env);
+  const images = parseImages(values.images);
   for (const flag of ["output-dir", "junit", "baseline"] as const) {
     if (values[flag] !== undefined && values[flag].trim() === "") {
       throw new UsageError(`--${flag} needs a path`);
@@ -155,7 +290,7 @@ export function parseCliArgs(argv: string[], scenarios: Scenario[]): CliOptions 
     command: values.help ? "help" : values.list ? "list" : "run",
     scenarios: chosen,
     environmentIds,
-    images: images as ImagesOption,
+    images,
     json: values.json ?? false,
     outputDir: values["output-dir"] ?? null,
     formats,
@@ -163,6 +298,41 @@ export function parseCliArgs(argv: string[], scenarios: Scenario[]): CliOptions 
     baselineFile: values.baseline ?? null,
     accept: values.accept ?? false,
   };
+}
+
+/** `--env glibc-2.36,musl --env musl` -> the ids, each once, in order; the default pair without. */
+function parseEnvironmentIds(given: string[] | undefined): string[] {
+  const environmentIds = given
+    ? [
+        ...new Set(
+          given
+            .flatMap((v) => v.split(","))
+            .map((v) => v.trim())
+            .filter(Boolean),
+        ),
+      ]
+    : defaultEnvironmentIds();
+  const selectable = selectableEnvironmentIds();
+  for (const id of environmentIds) {
+    if (!selectable.includes(id)) {
+      const variantOf = ENVIRONMENTS.get(id)?.variant?.of;
+      throw new UsageError(
+        variantOf
+          ? `environment "${id}" is not selected directly: it joins runs that include "${variantOf}"`
+          : `unknown environment "${id}"; known environments: ${selectable.join(", ")}`,
+      );
+    }
+  }
+  if (environmentIds.length === 0) throw new UsageError("--env names no environment");
+  return environmentIds;
+}
+
+function parseImages(given: string | undefined): ImagesOption {
+  const images = given ?? "auto";
+  if (!(IMAGES_CHOICES as readonly string[]).includes(images)) {
+    throw new UsageError(`--images must be one of ${IMAGES_CHOICES.join(", ")}, not "${images}"`);
+  }
+  return images as ImagesOption;
 }
 
 /**

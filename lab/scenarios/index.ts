@@ -46,6 +46,13 @@ export function loadScenarios(data: unknown[] = SCENARIO_DATA): Scenario[] {
       }
     }
     assertReportRefs(scenario);
+    for (const fix of scenario.lesson?.fixes ?? []) {
+      if (fix.provenBy !== undefined && !caseIds.has(fix.provenBy)) {
+        throw new ConfigurationError(
+          `scenario ${scenario.id}: the lesson's fix "${fix.fix}" names unknown case "${fix.provenBy}"`,
+        );
+      }
+    }
     scenarios.push(scenario);
   }
   return scenarios;

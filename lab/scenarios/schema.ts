@@ -319,6 +319,48 @@ export const ReportSpecSchema = z.strictObject({
 });
 export type ReportSpec = z.infer<typeof ReportSpecSchema>;
 
+/** A way to look at the problem, as a student would at a shell (or with the lab's own reader). */
+export const DiagnoseStepSchema = z.strictObject({
+  /** The tool: `file`, `readelf -l`, `ldd`, `gdb`, the lab's ELF reader, a shell command. */
+  tool: z.string().min(1),
+  /** A command line to type, when there is one. */
+  command: z.string().min(1).optional(),
+  /** What it shows and how to read it. */
+  shows: z.string().min(1),
+});
+
+/** One way out, and when it is the right one. */
+export const LessonFixSchema = z.strictObject({
+  fix: z.string().min(1),
+  /** What to do, concretely. */
+  how: z.string().min(1),
+  /** When to choose this fix over the others (and its price). */
+  whenToChoose: z.string().min(1),
+  /** A case of this scenario that applies the fix and proves it (shown by `explain`). */
+  provenBy: z.string().regex(KEBAB_ID).optional(),
+});
+
+/**
+ * The scenario's lesson, for classrooms: `npm run lab -- explain <scenario>` renders it without
+ * running anything. It lives with the scenario's data so that the lesson and the report, which
+ * show the same cases, never disagree.
+ */
+export const LessonSchema = z.strictObject({
+  /** The background, paragraph by paragraph: what a C library is, linking, threads, ... */
+  concept: z.array(z.string().min(1)).min(1),
+  /** Why glibc and musl behave differently, each point with the sources it rests on. */
+  whyTheyDiffer: z
+    .array(z.strictObject({ text: z.string().min(1), sources: z.array(z.string().min(1)).min(1) }))
+    .min(1),
+  /** How to diagnose it on a real system. */
+  diagnose: z.array(DiagnoseStepSchema).min(1),
+  /** The fixes, each with when to choose it. */
+  fixes: z.array(LessonFixSchema).min(1),
+  /** Exactly three review questions. */
+  questions: z.array(z.string().min(1)).length(3),
+});
+export type Lesson = z.infer<typeof LessonSchema>;
+
 export const ScenarioSchema = z.strictObject({
   id: z.string().regex(KEBAB_ID),
   title: z.string().min(1),
@@ -343,5 +385,7 @@ export const ScenarioSchema = z.strictObject({
   requires: z.strictObject({ glibcLocales: z.array(z.string().min(1)).default([]) }).optional(),
   /** Scenario-level views beyond the case list. */
   report: ReportSpecSchema.default({ tables: [], claims: [], advice: [] }),
+  /** The lesson `explain` shows; every registered scenario has one (test-only scenarios need none). */
+  lesson: LessonSchema.optional(),
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;

@@ -1,5 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { parseCliArgs } from "../../../lab/cli/args.js";
+import { loadExercises } from "../../../lab/classroom/index.js";
+import { HELP, parseCliArgs, parseCommandLine } from "../../../lab/cli/args.js";
 import { UsageError } from "../../../lab/errors.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
 
@@ -119,5 +120,116 @@ describe("report flags", () => {
     expect(usageError(["--list", "--format", "html", "--baseline", "b.json"])).toBe(
       "--list takes no --format, --baseline",
     );
+  });
+});
+
+describe("classroom commands", () => {
+  const exercises = loadExercises(scenarios);
+  const command = (...argv: string[]) => parseCommandLine(argv, scenarios, exercises);
+  const commandError = (argv: string[]) => {
+    try {
+      command(...argv);
+    } catch (error) {
+      expect(error).toBeInstanceOf(UsageError);
+      return (error as Error).message;
+    }
+    throw new Error(`no error for ${argv.join(" ")}`);
+  };
+
+  test("anything else is a lab run, parsed as before", () => {
+    expect(command("hello", "--env", "musl")).toMatchObject({
+      command: "run",
+      environmentIds: ["musl"],
+    });
+    expect(command("--list").command).toBe("list");
+  });
+
+  test("explain SCENARIO", () => {
+    const options = command("explain", "locale");
+    expect(options.command).toBe("explain");
+    expect(options.command === "explain" && options.scenario.id).toBe("locale");
+    expect(command("explain", "--help").command).toBe("help");
+  });
+
+  test("explain mistakes are one-line usage errors", () => {
+    expect(commandError(["explain", "nope"])).toBe(
+      'unknown scenario "nope"; known scenarios: hello, thread-stack, dns, locale',
+    );
+    expect(commandError(["explain"])).toBe(
+      "explain needs a scenario: npm run lab -- explain SCENARIO (one of hello, thread-stack, dns, locale)",
+    );
+    expect(commandError(["explain", "hello", "dns"])).toBe("explain takes one scenario, not 2");
+    expect(commandError(["explain", "hello", "--env", "musl"])).toBe(
+      "unknown option --env; see --help for the options",
+    );
+  });
+
+  test("exercise: the list, one task, or a solution to check", () => {
+    expect(command("exercise")).toMatchObject({ command: "exercise", exercise: null });
+    const task = command("exercise", "worker-stack");
+    expect(task).toMatchObject({ command: "exercise", solutionFile: null, format: "console" });
+    expect(task.command === "exercise" && task.exercise?.name).toBe("worker-stack");
+    expect(
+      command(
+        "exercise",
+        "sort-names",
+        "--solution",
+        "my.c",
+        "--format",
+        "json",
+        "--env",
+        "glibc,musl-1.2.3",
+        "--images",
+        "offline",
+      ),
+    ).toMatchObject({
+      solutionFile: "my.c",
+      format: "json",
+      environmentIds: ["glibc", "musl-1.2.3"],
+      images: "offline",
+    });
+    expect(command("exercise", "sort-names", "--solution", "my.c")).toMatchObject({
+      format: "console",
+      environmentIds: ["glibc", "musl"],
+      images: "auto",
+    });
+    expect(command("exercise", "sort-names", "--solution", "my.c", "--json")).toMatchObject({
+      format: "json",
+    });
+  });
+
+  test("exercise mistakes are one-line usage errors", () => {
+    expect(commandError(["exercise", "nope"])).toBe(
+      'unknown exercise "nope"; known exercises: run-on-alpine, worker-stack, lookup-errors, sort-names',
+    );
+    expect(commandError(["exercise", "--solution", "my.c"])).toBe(
+      "--solution needs an exercise: npm run lab -- exercise NAME --solution FILE (one of run-on-alpine, worker-stack, lookup-errors, sort-names)",
+    );
+    expect(commandError(["exercise", "worker-stack", "--format", "json"])).toBe(
+      "--format goes with --solution FILE: it is about checking a solution",
+    );
+    expect(commandError(["exercise", "worker-stack", "--solution", ""])).toBe(
+      "--solution needs a path to your C file",
+    );
+    expect(
+      commandError(["exercise", "worker-stack", "--solution", "a.c", "--format", "html"]),
+    ).toBe('unknown format "html" for exercise checks; known formats: console, json');
+    expect(
+      commandError(["exercise", "worker-stack", "--solution", "a.c", "--format", "console,json"]),
+    ).toBe("exercise checks print one view on stdout: --format console or --format json");
+    expect(
+      commandError(["exercise", "worker-stack", "--solution", "a.c", "--env", "solaris"]),
+    ).toBe(
+      'unknown environment "solaris"; known environments: glibc, musl, glibc-2.36, musl-1.2.3',
+    );
+    expect(commandError(["exercise", "worker-stack", "--baseline", "b.json"])).toBe(
+      "unknown option --baseline; see --help for the options",
+    );
+    expect(commandError(["exercise", "a", "b"])).toBe("exercise takes one name, not 2");
+  });
+
+  test("--help documents the classroom commands", () => {
+    expect(HELP).toMatch(/^ {7}npm run lab -- explain SCENARIO$/m);
+    expect(HELP).toMatch(/exercise NAME --solution FILE/);
   });
 });

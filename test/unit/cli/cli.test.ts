@@ -75,3 +75,63 @@ describe("npm run lab, bad input", () => {
     );
   });
 });
+
+/** The classroom commands that never need Docker: proven by a DOCKER_HOST that cannot answer. */
+describe("npm run lab, classroom commands without Docker", () => {
+  const NO_DOCKER = { DOCKER_HOST: "unix:///nonexistent/docker.sock", LAB_NO_PROVISION: "1" };
+
+  test("explain prints the lesson, boxed, no colour when not a terminal, exit 0", async () => {
+    const result = await runCli(["explain", "thread-stack"], NO_DOCKER);
+    expect(result.exitCode).toBe(0);
+    const stdout = String(result.stdout);
+    expect(stdout).not.toMatch(/\u001b\[/);
+    expect(stdout).toMatch(/^╭─ lesson thread-stack: /);
+    expect(stdout).toContain("Review questions");
+    expect(stdout).toContain("npm run lab -- exercise worker-stack");
+    expect(labStderr(String(result.stderr))).toBe("");
+  });
+
+  test("explain with colour forced", async () => {
+    const result = await runCli(["explain", "hello"], {
+      ...NO_DOCKER,
+      NO_COLOR: "",
+      FORCE_COLOR: "1",
+    });
+    expect(result.exitCode).toBe(0);
+    expect(String(result.stdout)).toMatch(/\u001b\[/);
+  });
+
+  test("explain of an unknown scenario: one line, exit 2", async () => {
+    const result = await runCli(["explain", "nope"], NO_DOCKER);
+    expect(result.exitCode).toBe(2);
+    expect(labStderr(String(result.stderr))).toBe(
+      'musl-lab: unknown scenario "nope"; known scenarios: hello, thread-stack, dns, locale',
+    );
+  });
+
+  test("exercise lists the exercises; exercise NAME shows the task", async () => {
+    const list = await runCli(["exercise"], NO_DOCKER);
+    expect(list.exitCode).toBe(0);
+    expect(String(list.stdout)).toMatch(/^worker-stack\s+thread-stack\s+/m);
+    const task = await runCli(["exercise", "sort-names"], NO_DOCKER);
+    expect(task.exitCode).toBe(0);
+    expect(String(task.stdout)).toContain("c-src/exercises/sort-names.c");
+  });
+
+  test("a solution that cannot be read: one line, exit 2, before any container", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "musl-lab-cli-solution-"));
+    const missing = await runCli(
+      ["exercise", "worker-stack", "--solution", join(dir, "nope.c")],
+      NO_DOCKER,
+    );
+    expect(missing.exitCode).toBe(2);
+    expect(labStderr(String(missing.stderr))).toBe(
+      `musl-lab: cannot read the solution ${join(dir, "nope.c")}: no such file (ENOENT)`,
+    );
+    const directory = await runCli(["exercise", "worker-stack", "--solution", dir], NO_DOCKER);
+    expect(directory.exitCode).toBe(2);
+    expect(labStderr(String(directory.stderr))).toBe(
+      `musl-lab: cannot read the solution ${dir}: it is a directory (EISDIR)`,
+    );
+  });
+});

@@ -1,0 +1,100 @@
+import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { UsageError } from "../errors.js";
+import { runLab } from "../run-lab.js";
+import type { Log } from "../runtime/docker-engine.js";
+import type { ImagesOption } from "../runtime/images.js";
+import { C_SRC_DIR } from "../runtime/paths.js";
+import type { Scenario } from "../scenarios/schema.js";
+import { exerciseScenario, STUDENT_PROBE } from "./exercise-scenario.js";
+import type { Exercise } from "./schema.js";
+import { verdictOf, type ExerciseVerdict, type SolutionInfo } from "./verdict.js";
+
+/** A C file this large is no exercise solution; refusing it keeps the builder's upload small. */
+const MAX_SOLUTION_BYTES = 1024 * 1024;
+
+export interface SolutionCheckOptions {
+  exercise: Exercise;
+  /** The scenario the exercise practises. */
+  scenario: Scenario;
+  /** Where the student's file is. */
+  path: string;
+  /** The file as the student named it, for messages and the verdict. */
+  displayName: string;
+  environmentIds: string[];
+  images: ImagesOption;
+  log: Log;
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads the student's file or says in one line why it cannot: a UsageError (exit status 2), as
+ * for any other wrong command-line argument.
+ */
+export function readSolution(path: string, displayName: string = path): Buffer {
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (stat.isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
+    size = stat.size;
+  } catch (error) {
+    throw new UsageError(`cannot read the solution ${displayName}: ${reason(error)}`);
+  }
+  if (size > MAX_SOLUTION_BYTES) {
+    throw new UsageError(
+      `the solution ${displayName} has ${size} bytes; a solution is a C file of at most ${MAX_SOLUTION_BYTES} bytes`,
+    );
+  }
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw new UsageError(`cannot read the solution ${displayName}: ${reason(error)}`);
+  }
+}
+
+export function solutionInfo(source: Buffer, displayName: string): SolutionInfo {
+  return {
+    file: displayName,
+    bytes: source.length,
+    sha256: createHash("sha256").update(source).digest("hex"),
+  };
+}
+
+/**
+ * Builds the student's file in every selected environment, runs the exercise's checks through the
+ * lab (images, containers, clean-up and build cache as for any scenario) and returns the verdict.
+ * The file is copied to a private folder as `student.c`, so its name cannot clash with a probe.
+ */
+export async function checkSolution(options: SolutionCheckOptions): Promise<ExerciseVerdict> {
+  const source = readSolution(options.path, options.displayName);
+  const folder = mkdtempSync(join(tmpdir(), "musl-lab-solution-"));
+  try {
+    writeFileSync(join(folder, STUDENT_PROBE), source);
+    const run = await runLab({
+      scenarios: [exerciseScenario(options.exercise, options.scenario)],
+      environmentIds: options.environmentIds,
+      images: options.images,
+      log: options.log,
+      ...(options.signal ? { signal: options.signal } : {}),
+      // c-src/ for the DNS fixture server and the shared header; the solution beside them.
+      sourceDirs: [C_SRC_DIR, folder],
+    });
+    return verdictOf(options.exercise, run, solutionInfo(source, options.displayName));
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    ENOENT: "no such file",
+    EACCES: "permission denied",
+    EISDIR: "it is a directory",
+  };
+  return code
+    ? `${words[code] ?? (error as Error).message}${words[code] ? ` (${code})` : ""}`
+    : String(error);
+}

@@ -1,0 +1,210 @@
+import { copyFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, test } from "vitest";
+import { exerciseScenario } from "../../lab/classroom/exercise-scenario.js";
+import { EXERCISES_DIR, loadExercises } from "../../lab/classroom/index.js";
+import type { Exercise } from "../../lab/classroom/schema.js";
+import {
+  DOES_NOT_COMPILE_HINT,
+  ExerciseVerdictSchema,
+  verdictOf,
+  type ExerciseVerdict,
+} from "../../lab/classroom/verdict.js";
+import type { RunResult } from "../../lab/run-result.js";
+import { runLab } from "../../lab/run-lab.js";
+import { C_SRC_DIR, REPO_ROOT } from "../../lab/runtime/paths.js";
+import { loadScenarios } from "../../lab/scenarios/index.js";
+import { labStderr, runCli } from "../cli-runner.js";
+import { countRunContainers } from "./helpers.js";
+
+/**
+ * Every exercise, for real, on glibc 2.41 and musl 1.2.5: the unchanged starter must fail its
+ * checks, the reference solution (test/fixtures/exercises/, out of the students' way) must pass
+ * them all, and a file that does not compile must give a build-error verdict with the compiler's
+ * output. All of it in one runLab call: each solution is a scenario of its own, built from its own
+ * file name, so the builds run in parallel and share the containers.
+ */
+const REFERENCES = join(REPO_ROOT, "test/fixtures/exercises");
+const BROKEN = "does-not-compile.c";
+const scenarios = loadScenarios();
+const exercises = loadExercises(scenarios);
+const solutions = [
+  ...exercises.flatMap((exercise) => [
+    { exercise, kind: "starter", from: join(EXERCISES_DIR, exercise.starter) },
+    { exercise, kind: "reference", from: join(REFERENCES, exercise.starter) },
+  ]),
+  {
+    exercise: exercises.find((e) => e.name === "worker-stack")!,
+    kind: "broken",
+    from: join(REFERENCES, BROKEN),
+  },
+];
+const probeOf = (exercise: Exercise, kind: string) => `${kind}-${exercise.starter}`;
+const idOf = (exercise: Exercise, kind: string) => `${exercise.name}-${kind}`;
+
+let run: RunResult;
+const verdicts = new Map<string, ExerciseVerdict>();
+const verdict = (name: string, kind: string) => verdicts.get(`${name}-${kind}`)!;
+
+beforeAll(async () => {
+  const folder = mkdtempSync(join(tmpdir(), "musl-lab-classroom-"));
+  for (const s of solutions) copyFileSync(s.from, join(folder, probeOf(s.exercise, s.kind)));
+  run = await runLab({
+    scenarios: solutions.map((s) =>
+      exerciseScenario(
+        s.exercise,
+        scenarios.find((x) => x.id === s.exercise.scenario)!,
+        probeOf(s.exercise, s.kind),
+        idOf(s.exercise, s.kind),
+      ),
+    ),
+    environmentIds: ["glibc", "musl"],
+    images: "auto",
+    log: () => undefined,
+    sourceDirs: [C_SRC_DIR, folder],
+  });
+  for (const s of solutions) {
+    const file = `${s.kind}.c`;
+    verdicts.set(
+      idOf(s.exercise, s.kind),
+      verdictOf(
+        s.exercise,
+        run,
+        { file, bytes: 1, sha256: "0".repeat(64) },
+        idOf(s.exercise, s.kind),
+        probeOf(s.exercise, s.kind),
+      ),
+    );
+  }
+});
+
+const summary = (v: ExerciseVerdict) =>
+  v.checks.map((c) => `${c.check}@${c.environment}=${c.status}`).sort();
+
+describe.each(["run-on-alpine", "worker-stack", "lookup-errors", "sort-names"])(
+  "exercise %s",
+  (name) => {
+    test("the reference solution passes every check on glibc and musl (exit status 0)", () => {
+      const v = verdict(name, "reference");
+      const failures = v.checks.filter((c) => c.status !== "pass");
+      expect(failures.map((c) => `${c.check}@${c.environment}: ${c.observed}`)).toEqual([]);
+      expect(new Set(v.checks.map((c) => c.environment))).toEqual(new Set(["glibc", "musl"]));
+      expect(v).toMatchObject({ passed: true, exitStatus: 0 });
+      expect(() => ExerciseVerdictSchema.parse(v)).not.toThrow();
+    });
+
+    test("the unchanged starter fails, on musl at least, with a hint for each failure", () => {
+      const v = verdict(name, "starter");
+      expect(v).toMatchObject({ passed: false, exitStatus: 1 });
+      const failed = v.checks.filter((c) => c.status !== "pass");
+      expect(failed.some((c) => c.environment === "musl")).toBe(true);
+      for (const c of failed) expect(c.hint, c.check).toBeTruthy();
+    });
+  },
+);
+
+describe("what each starter shows", () => {
+  test("run-on-alpine: builds for glibc, does not compile for musl (compiler output kept)", () => {
+    expect(summary(verdict("run-on-alpine", "starter"))).toEqual([
+      "reports-its-libc@glibc=pass",
+      "reports-its-libc@musl=build-error",
+      "static-musl-on-ubuntu@glibc=build-error",
+    ]);
+    const musl = verdict("run-on-alpine", "starter").checks.find((c) => c.environment === "musl")!;
+    expect(musl.build?.output).toMatch(/^starter\.c:\d+:\d+: fatal error: gnu\/libc-version\.h/m);
+    expect(musl.hint).toMatch(/^It compiles with another C library/);
+  });
+
+  test("worker-stack: SIGSEGV on musl, and on glibc under ulimit -s 256", () => {
+    const v = verdict("worker-stack", "starter");
+    expect(summary(v)).toEqual([
+      "survives-default-limits@glibc=pass",
+      "survives-default-limits@musl=fail",
+      "survives-small-ulimit@glibc=fail",
+    ]);
+    for (const c of v.checks.filter((x) => x.status === "fail")) {
+      expect(c.signal).toBe("SIGSEGV");
+      expect(c.observed).toMatch(/^killed by SIGSEGV/);
+    }
+  });
+
+  test("lookup-errors: glibc's texts classify right, musl's are 'unknown'", () => {
+    const v = verdict("lookup-errors", "starter");
+    for (const c of v.checks) {
+      const wanted = c.environment === "glibc" || c.check === "dead-first-server" ? "pass" : "fail";
+      expect(`${c.check}@${c.environment}=${c.status}`).toBe(
+        `${c.check}@${c.environment}=${wanted}`,
+      );
+    }
+    const servers = v.checks.find((c) => c.check === "servers-down" && c.environment === "musl")!;
+    expect(servers.stdout).toMatch(/^status=unknown error=Try again$/m);
+    expect(servers.exitCode).toBe(70);
+  });
+
+  test("sort-names: dictionary order on glibc under en_US/de_DE, byte order otherwise", () => {
+    expect(summary(verdict("sort-names", "starter"))).toEqual([
+      "order-de-de@glibc=pass",
+      "order-de-de@musl=fail",
+      "order-en-us@glibc=pass",
+      "order-en-us@musl=fail",
+      "order-without-lang@glibc=fail",
+      "order-without-lang@musl=fail",
+    ]);
+    const musl = verdict("sort-names", "starter").checks.find(
+      (c) => c.check === "order-en-us" && c.environment === "musl",
+    )!;
+    expect(musl.stdout.trim()).toBe(
+      "order=Banana|Ost|Zürich|apple|cherry|zebra|Äpfel|Ångström|Öl|éclair",
+    );
+  });
+});
+
+test("a file that does not compile: a build-error verdict with the compiler's output", () => {
+  const v = verdict("worker-stack", "broken");
+  expect(v).toMatchObject({ passed: false, exitStatus: 1 });
+  expect(new Set(v.checks.map((c) => c.status))).toEqual(new Set(["build-error"]));
+  for (const c of v.checks) {
+    expect(c.observed).toBe("did not compile (compiler exit 1)");
+    expect(c.build?.exitCode).toBe(1);
+    expect(c.build?.output).toMatch(/^broken\.c:\d+:\d+: error: 'checksum' undeclared/m);
+    expect(c.hint).toBe(DOES_NOT_COMPILE_HINT);
+    expect(c.command).toBeNull();
+  }
+});
+
+test("nothing is left running", async () => {
+  expect(run.scenarios).toHaveLength(solutions.length);
+  expect(await countRunContainers()).toBe(0);
+});
+
+describe("npm run lab -- exercise NAME --solution FILE", () => {
+  test("a passing solution, --format json: the verdict alone on stdout, exit 0", async () => {
+    const file = join(REFERENCES, "worker-stack.c");
+    const result = await runCli([
+      "exercise",
+      "worker-stack",
+      "--solution",
+      file,
+      "--format",
+      "json",
+    ]);
+    expect(result.exitCode, labStderr(String(result.stderr))).toBe(0);
+    const parsed = ExerciseVerdictSchema.parse(JSON.parse(String(result.stdout)));
+    expect(parsed).toMatchObject({ exercise: "worker-stack", passed: true, exitStatus: 0 });
+    expect(parsed.solution.file).toBe(file);
+    expect(parsed.checks).toHaveLength(3);
+  });
+
+  test("a file that does not compile: the verdict box with the compiler's output, exit 1", async () => {
+    const file = join(REFERENCES, BROKEN);
+    const result = await runCli(["exercise", "worker-stack", "--solution", file]);
+    expect(result.exitCode).toBe(1);
+    const stdout = String(result.stdout);
+    expect(stdout).not.toMatch(/\u001b\[/);
+    expect(stdout).toMatch(/^╭─ exercise worker-stack: /);
+    expect(stdout).toMatch(/✗ survives-default-limits on musl \[BUILD ERROR\]: /);
+    expect(stdout).toMatch(/does-not-compile\.c:5:31: error: 'checksum' undeclared/);
+    expect(stdout).toMatch(/Not yet: 3 of 3 checks did not pass/);
+  });
+});
