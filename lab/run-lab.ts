@@ -609,6 +609,7 @@ async function runInstances(
   async function runSearch(item: Runnable): Promise<CaseResult> {
     const check = item.check as Extract<Case["check"], { kind: "search" }>;
     const runsByValue = new Map<number, ProbeRun>();
+    const started = performance.now();
     const found = await findLimit(
       check.search,
       async (values) => {
@@ -626,7 +627,7 @@ async function runInstances(
       item.build,
       probeCommand(item.binary, check, null),
       item.expectation,
-      searchObservation(check.search, found, runsByValue),
+      searchObservation(check.search, found, runsByValue, Math.round(performance.now() - started)),
     );
   }
 
@@ -795,6 +796,8 @@ export function searchObservation(
   search: Search,
   found: LimitFound,
   runsByValue: Map<number, ProbeRun>,
+  /** The whole search, as the clock saw it (its tries overlap). */
+  wallMs: number,
 ): Observation {
   const atLimit = found.limit === null ? undefined : runsByValue.get(found.limit);
   const atFailure = found.firstFailure === null ? undefined : runsByValue.get(found.firstFailure);
@@ -814,7 +817,7 @@ export function searchObservation(
     stdout: `tried (${search.unit}): ${trail}\n${atLimit?.stdout ?? ""}`.trimEnd(),
     stderr: atFailure?.stderr ?? "",
     timedOut,
-    durationMs: [...runsByValue.values()].reduce((sum, r) => sum + r.durationMs, 0),
+    durationMs: wallMs,
     measurements: {
       ...parseMeasurements(atLimit?.stdout ?? ""),
       limit: found.limit === null ? "none" : String(found.limit),
