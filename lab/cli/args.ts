@@ -93,7 +93,7 @@ Options:
 
 Environment variables:
   LAB_NO_PROVISION=1     never install or start Docker; fail with instructions instead
-  LAB_CACHE_DIR=DIR      package cache, rootfs work files, dockerd log (default ~/.cache/musl-lab)
+  LAB_CACHE_DIR=DIR      package cache, compiled probes, dockerd log (default ~/.cache/musl-lab)
   NO_COLOR=1             no colours (also off when stdout is not a terminal)
 
 Exit status: 0 everything as predicted (exercise: every check passed), 1 unexpected results,
