@@ -134,20 +134,8 @@ describe("locale: the probe's real outputs against the scenario's expectations",
   test("a glibc order on musl would be an unexpected failure naming what differed", () => {
     const testCase = scenario!.cases.find((c) => c.id === "collate-en-us")!;
     const stdout = section("glibc-2.41.txt", "collate en_US.UTF-8");
-    const verdict = classify(
-      "demonstration",
-      selectExpectation(testCase.expect, ENVIRONMENTS[1]!.libc),
-      {
-        kind: "ran",
-        exitCode: 0,
-        signal: null,
-        stdout,
-        stderr: "",
-        timedOut: false,
-        durationMs: 5,
-        measurements: parseMeasurements(stdout),
-      },
-    );
+    const expectation = selectExpectation(testCase.expect, ENVIRONMENTS[1]!.libc);
+    const verdict = classify("demonstration", expectation, ranWith(stdout));
     expect(verdict.outcome).toBe("unexpected-failure");
     expect(verdict.mismatches[0]).toMatch(/^order: wanted Banana\|Ost/);
   });
