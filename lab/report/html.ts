@@ -179,7 +179,7 @@ function renderScenario(result: RunResult, scenario: ScenarioResult): string {
     `<h2>${esc(scenario.id)}: ${esc(scenario.title)}</h2>`,
     `<p class="description">${esc(scenario.description)}</p>`,
   ];
-  for (const view of sweepViews(result, scenario)) parts.push(renderSweep(result, scenario, view));
+  for (const view of sweepViews(result, scenario)) parts.push(renderSweep(scenario, view));
   parts.push(renderTimings(result, scenario));
   for (const table of measurementTables(result, scenario)) {
     const head = table.columns.map((c) => `<th>${esc(c.label)}</th>`).join("");
@@ -237,7 +237,7 @@ function renderScenario(result: RunResult, scenario: ScenarioResult): string {
   return parts.filter(Boolean).join("\n");
 }
 
-function renderSweep(result: RunResult, scenario: ScenarioResult, view: SweepView): string {
+function renderSweep(scenario: ScenarioResult, view: SweepView): string {
   const markers: ChartMarker[] = (SWEEP_MARKERS[scenario.id] ?? [])
     .filter((m) => m.sweep === view.caseId)
     .flatMap((m) =>
