@@ -79,6 +79,7 @@ function renderScenario(
         ...renderCase(caseResult, c, {
           output: !predicted || !tablesCarryFacts,
           build: !predicted || firstOfBuild,
+          highlights: scenario.report.highlights[caseResult.caseId] ?? [],
         }),
         "",
       );
@@ -216,6 +217,8 @@ export interface CaseDetail {
   output: boolean;
   /** Show how the binary was built (once per build is enough when all went as predicted). */
   build: boolean;
+  /** Facts to show on one line, those the case printed (the scenario's `highlights`). */
+  highlights?: string[];
 }
 
 export function renderCase(
@@ -245,6 +248,10 @@ export function renderCase(
       .filter(Boolean)
       .join("\n");
     if (show.output) lines.push(...excerpt(output).map((l) => `    │ ${l}`));
+    const facts = (show.highlights ?? [])
+      .filter((key) => result.measurements[key] !== undefined)
+      .map((key) => `${key}=${result.measurements[key]}`);
+    if (facts.length > 0 && !show.output) detail(facts.join("  "));
     const status = result.signal ? `killed by ${result.signal}` : `exit ${result.exitCode}`;
     detail(c.dim(`${status} · ${result.durationMs} ms`));
   }

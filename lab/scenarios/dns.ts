@@ -16,6 +16,11 @@ const TIMING_REPEATS = 5;
 const DELAY_MS = 50;
 const CONCURRENT = 50;
 
+/** What getaddrinfo answered: the addresses, or the error and its text. */
+const ANSWER = ["lookup.1.addrs", "lookup.1.error", "lookup.1.error_text"];
+/** A timing case's spread over its runs. */
+const TIMES = ["total_ms.min", "total_ms.median", "total_ms.max"];
+
 const DB_RECORDS: Fixture["records"] = [
   { name: "db.lab.example", type: "A", address: DB_A },
   { name: "db.lab.example", type: "AAAA", address: DB_AAAA },
@@ -489,6 +494,23 @@ export const dns = {
         ],
       },
     ],
+    // What each resolver answered, beside the query log of every case.
+    highlights: {
+      "plain-a": ANSWER,
+      unspec: ANSWER,
+      caching: ["ok", "failed", "total_ms"],
+      concurrency: ["ok", ...TIMES],
+      "big-answer": [...ANSWER, "lookup.1.count"],
+      "big-answer-partial": [...ANSWER, "lookup.1.count"],
+      "search-short-name": ANSWER,
+      "search-dotted-name": ANSWER,
+      "dead-first-server": [...ANSWER, ...TIMES],
+      "dead-first-server-defaults": [...ANSWER, "total_ms"],
+      "servfail-first": ANSWER,
+      "nxdomain-first": ANSWER,
+      nonexistent: [...ANSWER, ...TIMES],
+      "hosts-vs-dns": ANSWER,
+    },
     claims: [
       {
         claim: "glibc caches DNS answers",

@@ -96,6 +96,7 @@ function assertReportRefs(scenario: Scenario): void {
       ...(t.after ? [t.after] : []),
     ]),
     ...scenario.report.claims.map((c) => c.case),
+    ...Object.keys(scenario.report.highlights),
     ...scenario.report.advice.flatMap((a) => [
       ...(a.evidence ? [a.evidence] : []),
       ...(a.measured ? [a.measured.case] : []),

@@ -304,6 +304,13 @@ export const ReportSpecSchema = z.strictObject({
       }),
     )
     .default([]),
+  /**
+   * Facts shown on one line with a case in the console, when the tables carry the rest: what the
+   * probe answered (e.g. `lookup.1.addrs`, `lookup.1.error`, `total_ms.median`). Case id -> keys.
+   */
+  highlights: z
+    .record(z.string().regex(KEBAB_ID), z.array(z.string().regex(/^[a-z_][a-z0-9_.]*$/)).min(1))
+    .default({}),
   /** What to do, each piece backed by the case (or sweep) whose outcome proves it. */
   advice: z
     .array(
@@ -384,7 +391,7 @@ export const ScenarioSchema = z.strictObject({
    */
   requires: z.strictObject({ glibcLocales: z.array(z.string().min(1)).default([]) }).optional(),
   /** Scenario-level views beyond the case list. */
-  report: ReportSpecSchema.default({ tables: [], claims: [], advice: [] }),
+  report: ReportSpecSchema.default({ tables: [], claims: [], highlights: {}, advice: [] }),
   /** The lesson `explain` shows; every registered scenario has one (test-only scenarios need none). */
   lesson: LessonSchema.optional(),
 });

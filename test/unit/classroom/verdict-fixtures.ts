@@ -98,7 +98,7 @@ function runOf(scenario: string, title: string, cases: CaseResult[]): RunResult 
         description: "",
         sources: ["test fixture"],
         sweeps: {},
-        report: { tables: [], claims: [], advice: [] },
+        report: { tables: [], claims: [], highlights: {}, advice: [] },
         cases,
       },
     ],

@@ -47,7 +47,7 @@ export function resultWithTimings(): RunResult {
     description: "What getaddrinfo really sends.",
     sources: ["RFC 1035"],
     sweeps: {},
-    report: { tables: [], claims: [], advice: [] },
+    report: { tables: [], claims: [], highlights: {}, advice: [] },
     cases: [timingCase("glibc", 60.3, 66.4, 74.2), timingCase("musl", 58.1, 63.6, 67.6)],
   });
   return recount(result);

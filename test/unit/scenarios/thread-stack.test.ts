@@ -116,7 +116,7 @@ describe("scenario data checks", () => {
     const broken = {
       ...threadStack,
       cases: [{ ...sweep, check: { ...sweep.check, args: ["64", "default"] } }],
-      report: { tables: [], claims: [], advice: [] },
+      report: { tables: [], claims: [], highlights: {}, advice: [] },
     };
     expect(() => loadScenarios([broken])).toThrow(
       "scenario thread-stack, case default-sweep: its args need {value} for the values it tries",
@@ -128,7 +128,7 @@ describe("scenario data checks", () => {
     const broken = {
       ...threadStack,
       cases: [{ ...plain, check: { ...plain.check, args: ["{value}"] } }],
-      report: { tables: [], claims: [], advice: [] },
+      report: { tables: [], claims: [], highlights: {}, advice: [] },
     };
     expect(() => loadScenarios([broken])).toThrow(/\{value\} in args but no sweep or search/);
   });
