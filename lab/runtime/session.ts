@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import type { Readable } from "node:stream";
 import { GenericContainer, type StartedTestContainer } from "testcontainers";
 import type { Environment, ImageMode } from "../environments/schema.js";
 import { InfrastructureError } from "../errors.js";
@@ -125,31 +124,23 @@ settle() {
     k=$((k + 1))
   done
 }
+# The shell a probe runs in, as nobody: "$probe_shell -c CMD". util-linux setpriv execs straight
+# into it; busybox has no setpriv that switches users, but its su does the same. Unquoted on use:
+# the words are the command.
 if setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
-  drop=setpriv
+  probe_shell="setpriv --reuid=65534 --regid=65534 --clear-groups sh"
 else
-  drop=su
+  probe_shell="su -s /bin/sh nobody"
 fi
-as_probe() {
-  if [ "$drop" = setpriv ]; then
-    timeout -s KILL "$1" setpriv --reuid=65534 --regid=65534 --clear-groups sh -c "$2"
-  else
-    timeout -s KILL "$1" su -s /bin/sh nobody -c "$2"
-  fi
-}
+as_probe() { timeout -s KILL "$1" $probe_shell -c "$2"; }
 # The reaper: a shell of the probe user, started before any probe, that kills every other
 # process of that user when asked through a fifo. kill is a builtin and the request is an
 # echo: neither forks, so it still works while a fork bomb holds every pid the container has.
 reap='while read -r _; do kill -9 -1; kill -9 -1; echo; done'
 mkfifo "$dir/reaper-in.fifo" "$dir/reaper-out.fifo"
-if [ "$drop" = setpriv ]; then
-  setpriv --reuid=65534 --regid=65534 --clear-groups sh -c "$reap" <"$dir/reaper-in.fifo" >"$dir/reaper-out.fifo" 2>/dev/null &
-else
-  su -s /bin/sh nobody -c "$reap" <"$dir/reaper-in.fifo" >"$dir/reaper-out.fifo" 2>/dev/null &
-fi
+$probe_shell -c "$reap" <"$dir/reaper-in.fifo" >"$dir/reaper-out.fifo" 2>/dev/null &
 exec 3>"$dir/reaper-in.fifo" 4<"$dir/reaper-out.fifo"
 kill_leftovers() { echo >&3; read -r _ <&4; settle; }
-i=0
 # Runs of user "together" (probes, no setup or teardown: a search's tries) start side by side and
 # are waited for as a group; the leftovers of the group are killed once, after all of them.
 together=""
@@ -426,18 +417,6 @@ export class EnvironmentSession {
     } catch (error) {
       throw new InfrastructureError(
         `copying files into environment "${this.environment.id}" failed: ${firstLine(error)}`,
-      );
-    }
-  }
-
-  /** Streams a file to another session's folder through the engine, never through the host disk. */
-  async copyFileTo(target: EnvironmentSession, path: string, targetDir: string): Promise<void> {
-    try {
-      const archive = await this.container.copyArchiveFromContainer(path);
-      await target.container.copyArchiveToContainer(archive as Readable, targetDir);
-    } catch (error) {
-      throw new InfrastructureError(
-        `copying ${path} from "${this.environment.id}" to "${target.environment.id}" failed: ${firstLine(error)}`,
       );
     }
   }
