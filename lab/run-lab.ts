@@ -29,6 +29,7 @@ import { prepareImages } from "./runtime/prepare-images.js";
 import { C_SRC_DIR } from "./runtime/paths.js";
 import { EnvironmentSession, WORK_DIR, type BatchItem, type ProbeRun } from "./runtime/session.js";
 import { findLimit, type LimitFound } from "./measure/find-limit.js";
+import { median } from "./measure/median.js";
 import { fileFromLines, renderFixtureConfig } from "./dns/fixture-config.js";
 import { condenseQueryLog, parseQueryLog, queryLogFacts } from "./dns/query-log.js";
 import {
@@ -433,11 +434,10 @@ async function runInstances(
       if ("result" in item) finished.set(item, item.result);
       else waiting.push(item);
     }
-    // Batches of runs (one exec each) and searches. A scenario that measures time runs one unit
-    // at a time, so nothing competes with its probes for the two cores (inside a batch the runs
-    // follow each other); the others run two units at once, one per core.
     // Probe runs in one container take turns (see EnvironmentSession.runBatch), so each
-    // environment works through its own queue, and the queues run side by side.
+    // environment works through its own queue of units (batches, searches). The queues run side by
+    // side, one per core; a scenario that measures time runs them one after the other instead, so
+    // nothing competes with its probes for the two cores.
     const queues = new Map<EnvironmentSession, Runnable[][]>();
     for (const unit of batchRuns(waiting)) {
       const session = unit[0]!.session;
@@ -564,12 +564,6 @@ async function runInstances(
     const [first] = unit;
     if (!first) return [];
     if (first.check.kind === "search") return [[first, await runSearch(first)]];
-    if (unit.length === 1 && !first.fixtureBinary && first.instance.testCase.repeat === 1) {
-      // A lone run gets the engine's own clock instead of /proc/uptime's 10 ms.
-      const command = probeCommand(first.binary, first.check, first.instance.value);
-      const run = await first.session.run(command, { timeoutMs: first.check.timeoutMs });
-      return [[first, finishRun(first, [run])]];
-    }
     const plans = unit.map((item) => ({ item, items: batchItems(item) }));
     const runs = await first.session.runBatch(plans.flatMap((p) => p.items));
     let next = 0;
@@ -699,14 +693,10 @@ export function repeatFacts(runs: ProbeRun[]): Record<string, string> {
   for (const key of Object.keys(perRun[0] ?? {})) {
     const values = perRun.map((m) => Number(m[key]));
     if (values.some((v) => !Number.isFinite(v)) || perRun.some((m) => m[key] === "")) continue;
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = Math.floor(sorted.length / 2);
-    const median =
-      sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
     const round = (v: number) => String(Math.round(v * 100) / 100);
-    facts[`${key}.min`] = round(sorted[0]!);
-    facts[`${key}.median`] = round(median);
-    facts[`${key}.max`] = round(sorted[sorted.length - 1]!);
+    facts[`${key}.min`] = round(Math.min(...values));
+    facts[`${key}.median`] = round(median(values));
+    facts[`${key}.max`] = round(Math.max(...values));
   }
   return facts;
 }
@@ -745,10 +735,7 @@ export function dnsFixtureScripts(
   return { before, after };
 }
 
-/**
- * Runs grouped per environment into batches; a search is a unit of its own and goes first: it is
- * the longest unit, and the batches fill the other core meanwhile.
- */
+/** Runs grouped per environment into batches of BATCH_SIZE; a search is a unit of its own. */
 function batchRuns(items: Runnable[]): Runnable[][] {
   const units: Runnable[][] = items.filter((i) => i.check.kind === "search").map((i) => [i]);
   const open = new Map<EnvironmentSession, Runnable[]>();
@@ -799,6 +786,7 @@ export function searchObservation(
   /** The whole search, as the clock saw it (its tries overlap). */
   wallMs: number,
 ): Observation {
+  const ended = (run: ProbeRun | undefined) => run?.signal ?? `exit ${run?.exitCode}`;
   const atLimit = found.limit === null ? undefined : runsByValue.get(found.limit);
   const atFailure = found.firstFailure === null ? undefined : runsByValue.get(found.firstFailure);
   const timedOut = [...runsByValue.values()].some((r) => r.timedOut);
@@ -807,7 +795,7 @@ export function searchObservation(
     .sort((a, b) => a.value - b.value)
     .map((t) => {
       const run = runsByValue.get(t.value);
-      return `${t.value} ${t.passed ? "ok" : (run?.signal ?? `exit ${run?.exitCode}`)}`;
+      return `${t.value} ${t.passed ? "ok" : ended(run)}`;
     })
     .join(", ");
   return {
@@ -822,7 +810,7 @@ export function searchObservation(
       ...parseMeasurements(atLimit?.stdout ?? ""),
       limit: found.limit === null ? "none" : String(found.limit),
       first_failure: found.firstFailure === null ? "none" : String(found.firstFailure),
-      failure: atFailure ? (atFailure.signal ?? `exit ${atFailure.exitCode}`) : "none",
+      failure: atFailure ? ended(atFailure) : "none",
       runs: String(found.trials.length),
       rounds: String(found.rounds),
       monotonic: String(found.monotonic),

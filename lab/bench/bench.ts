@@ -22,6 +22,7 @@ import { ensureImage, isResolved, resolveImage, type ResolvedImage } from "../ru
 import { C_SRC_DIR, REPO_ROOT } from "../runtime/paths.js";
 import { prepareImages } from "../runtime/prepare-images.js";
 import { EnvironmentSession } from "../runtime/session.js";
+import { median } from "../measure/median.js";
 import type { RunResult } from "../run-result.js";
 import { hello } from "../scenarios/hello.js";
 
@@ -156,12 +157,6 @@ async function naiveHello(): Promise<string> {
     await target.stop();
   }
   return seconds(started);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function seconds(since: number): string {

@@ -1,4 +1,5 @@
 import { Chalk, type ChalkInstance } from "chalk";
+import { describeStatus } from "../classify/classify.js";
 import { OUTCOME_INFO, type Outcome } from "../classify/outcomes.js";
 import type { BaselineComparison, CaseResult, RunResult, ScenarioResult } from "../run-result.js";
 import Table from "cli-table3";
@@ -252,7 +253,7 @@ export function renderCase(
       .filter((key) => result.measurements[key] !== undefined)
       .map((key) => `${key}=${result.measurements[key]}`);
     if (facts.length > 0 && !show.output) detail(facts.join("  "));
-    const status = result.signal ? `killed by ${result.signal}` : `exit ${result.exitCode}`;
+    const status = describeStatus(result.exitCode, result.signal);
     detail(c.dim(`${status} · ${result.durationMs} ms`));
   }
   if (result.queryLog) {
