@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { parseBatchOutput } from "../../../lab/runtime/session.js";
-import { probeCommand } from "../../../lab/run-lab.js";
+import { probeCommand } from "../../../lab/run/probe-command.js";
 import { CheckSchema } from "../../../lab/scenarios/schema.js";
 
 const MARK = "@@m@@";

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { ENVIRONMENTS, loadEnvironments } from "../../../lab/environments/index.js";
 import type { Environment } from "../../../lab/environments/schema.js";
 import { ConfigurationError } from "../../../lab/errors.js";
-import { planScenario } from "../../../lab/run-lab.js";
+import { planScenario } from "../../../lab/run/plan.js";
 import { hello } from "../../../lab/scenarios/hello.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { classify, selectExpectation, type Observation } from "../../../lab/classify/classify.js";
 import { ENVIRONMENTS } from "../../../lab/environments/index.js";
 import type { Environment } from "../../../lab/environments/schema.js";
-import { planScenario } from "../../../lab/run-lab.js";
+import { planScenario } from "../../../lab/run/plan.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
 import { threadStack } from "../../../lab/scenarios/thread-stack.js";
 

@@ -1,0 +1,122 @@
+import { createHash } from "node:crypto";
+import { readElf, formatElfSummary, type ElfInfo } from "../elf/read-elf.js";
+import type { Environment } from "../environments/schema.js";
+import type { BuildRecord } from "../run-result.js";
+import { BuildCache } from "../runtime/build-cache.js";
+import { isResolved, type ImageResolution, type ResolvedImage } from "../runtime/images.js";
+import { WORK_DIR } from "../runtime/session.js";
+import type { Build } from "../scenarios/schema.js";
+import { buildsOf, type CaseInstance } from "./plan.js";
+import type { SessionOf } from "./started-environment.js";
+
+const COMPILE_TIMEOUT_MS = 120_000;
+
+const COMPILE_FLAGS = ["-O2", "-Wall"];
+
+export interface BuildJob {
+  key: string;
+  build: Build;
+  forEnvironment: Environment;
+  binaryName: string;
+  result?: BuildRecord;
+  elf?: ElfInfo | null;
+  /** The compiled binary, from the builder or the build cache; null when it did not compile. */
+  binary?: Buffer;
+}
+
+export function buildKey(build: Build, forEnvironment: Environment): string {
+  return JSON.stringify([build.probe, forEnvironment.id, build.link, build.flags]);
+}
+
+/** Compiles each distinct build once, all builds of one builder container in parallel. */
+export async function compileAll(
+  instances: CaseInstance[],
+  sources: { path: string; content: Buffer }[],
+  resolutions: Map<string, ImageResolution>,
+  builderOf: Map<string, string>,
+  imageIds: Map<string, string>,
+  sessionOf: SessionOf,
+  abort: () => void,
+): Promise<Map<string, BuildJob>> {
+  const cache = new BuildCache();
+  const jobs = new Map<string, BuildJob>();
+  for (const instance of instances) {
+    const { buildFor, skipReason } = instance;
+    if (!buildFor || skipReason || !isResolved(resolutions.get(buildFor.id)!)) continue;
+    if (instance.target && !isResolved(resolutions.get(instance.target.id)!)) continue;
+    for (const [build, env] of buildsOf(instance)) {
+      const key = buildKey(build, env);
+      if (jobs.has(key)) continue;
+      // Named by what it is, not by order of appearance, so the compile command (and with it
+      // the build cache's key) is the same in every run that needs this build.
+      const flags = build.flags.length
+        ? `-${createHash("sha256").update(build.flags.join(" ")).digest("hex").slice(0, 8)}`
+        : "";
+      jobs.set(key, {
+        key,
+        build,
+        forEnvironment: env,
+        binaryName: `${build.probe.replace(/\.c$/, "")}-${env.id}-${build.link}${flags}`,
+      });
+    }
+  }
+  await compileJobs();
+  return jobs;
+
+  async function compileJobs() {
+    // One upload of the sources per builder; every build of that builder waits for it.
+    const uploads = new Map<string, Promise<void>>();
+    await Promise.all(
+      [...jobs.values()].map(async (job) => {
+        const builderId = builderOf.get(job.forEnvironment.id)!;
+        const resolution = resolutions.get(job.forEnvironment.id) as ResolvedImage;
+        const output = `${WORK_DIR}/out/${job.binaryName}`;
+        const command = [
+          resolution.recipe.compile.cc,
+          ...COMPILE_FLAGS,
+          ...(job.build.link === "static" ? ["-static"] : []),
+          ...job.build.flags,
+          "-o",
+          output,
+          `${WORK_DIR}/src/${job.build.probe}`,
+        ].join(" ");
+        // The probe's own file and the shared headers decide its bytes; other probes do not.
+        const cacheKey = BuildCache.key({
+          imageId: imageIds.get(builderId) ?? builderId,
+          command,
+          sources: sources.filter(
+            (f) => f.path.endsWith(".h") || f.path.endsWith(`/${job.build.probe}`),
+          ),
+        });
+        const hit = cache.get(cacheKey);
+        if (hit) {
+          job.binary = hit.binary;
+          job.elf = readElf(hit.binary);
+          job.result = { ...hit.record, cached: true };
+          return;
+        }
+        const builder = (await sessionOf(builderId)).session;
+        if (!uploads.has(builderId)) uploads.set(builderId, builder.putFiles(sources));
+        await uploads.get(builderId);
+        abort();
+        const run = await builder.run(command, {
+          timeoutMs: COMPILE_TIMEOUT_MS,
+          user: "harness",
+        });
+        if (run.exitCode === 0) {
+          job.binary = await builder.readFile(output);
+          job.elf = readElf(job.binary);
+        }
+        job.result = {
+          builtIn: builderId,
+          command,
+          exitCode: run.exitCode ?? -1,
+          output: (run.stdout + run.stderr).trim(),
+          durationMs: run.durationMs,
+          elf: job.elf ? formatElfSummary(job.elf) : null,
+        };
+        if (job.binary) cache.put(cacheKey, job.binary, job.result);
+      }),
+    );
+  }
+}
