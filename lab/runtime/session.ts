@@ -287,10 +287,6 @@ export class EnvironmentSession {
     return session;
   }
 
-  get containerId(): string {
-    return this.container.getId();
-  }
-
   /** Runs argv directly (no shell); for the harness's own plumbing, not for probes. */
   async exec(argv: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
     try {
