@@ -1,7 +1,7 @@
 import { checkMeasurement } from "../classify/classify.js";
 import { OUTCOMES, type Outcome } from "../classify/outcomes.js";
 import type { CaseResult, RunResult, ScenarioResult } from "../run-result.js";
-import type { MeasurementRef } from "../scenarios/schema.js";
+import type { MeasurementRef, Unit } from "../scenarios/schema.js";
 
 /**
  * The scenario-level views every reporter draws (console now, HTML and others later): sweeps as
@@ -127,11 +127,11 @@ export function measurementTables(
       const cells = columns.map((column) => {
         const value = lookup(scenario, row, column.id);
         if (value === null) return null;
-        if (!row.minus) return row.unit && /^-?\d/.test(value) ? `${value} ${row.unit}` : value;
+        if (!row.minus) return withUnit(value, row.unit);
         const other = lookup(scenario, row.minus, column.id);
         const difference = Number(value) - Number(other);
         if (other === null || !Number.isFinite(difference)) return null;
-        return `${difference}${row.unit ? ` ${row.unit}` : ""}`;
+        return withUnit(String(difference), row.unit);
       });
       const present = cells.filter((c): c is string => c !== null);
       return { label: row.label, cells, differs: new Set(present).size > 1 };
@@ -156,10 +156,9 @@ export function claimViews(result: RunResult, scenario: ScenarioResult): ClaimVi
       claim: claim.claim,
       checks: columnsFor(result, cases).map((column) => {
         const value = lookup(scenario, claim, column.id);
-        const shown = value !== null && claim.unit ? `${value} ${claim.unit}` : value;
         return {
           column,
-          value: shown,
+          value: value === null ? null : withUnit(value, claim.unit),
           holds: value === null ? null : checkMeasurement(claim.holdsWhen, value) === null,
         };
       }),
@@ -174,7 +173,10 @@ export function adviceViews(result: RunResult, scenario: ScenarioResult): Advice
       ? columnsFor(
           result,
           scenario.cases.filter((c) => c.id === ref.case && c.outcome !== "skipped"),
-        ).map((column) => ({ column, value: lookup(scenario, ref, column.id) }))
+        ).map((column) => {
+          const value = lookup(scenario, ref, column.id);
+          return { column, value: value === null ? null : withUnit(value, ref.unit) };
+        })
       : [];
     if (!advice.evidence) return { text: advice.text, measured, evidence: [] };
     const cases = scenario.cases.filter(
@@ -193,4 +195,11 @@ export function adviceViews(result: RunResult, scenario: ScenarioResult): Advice
       }),
     };
   });
+}
+
+/** A numeric fact with its unit in the right number ("1 TCP query"); other facts as they are. */
+export function withUnit(value: string, unit: Unit | undefined): string {
+  if (!unit || !/^-?\d/.test(value)) return value;
+  const word = typeof unit === "string" ? unit : Number(value) === 1 ? unit.one : unit.other;
+  return `${value} ${word}`;
 }

@@ -518,7 +518,7 @@ export const dns = {
         case: "caching",
         key: "log.queries",
         holdsWhen: { max: 9 },
-        unit: "queries for 10 lookups",
+        unit: { one: "query for 10 lookups", other: "queries for 10 lookups" },
       },
       {
         claim: "musl resolves names sequentially",
@@ -534,7 +534,7 @@ export const dns = {
         case: "big-answer",
         key: "log.tcp",
         holdsWhen: "0",
-        unit: "TCP queries",
+        unit: { one: "TCP query", other: "TCP queries" },
       },
       {
         claim: "musl ignores search domains",
@@ -567,7 +567,11 @@ export const dns = {
         text:
           "On glibc a dead first nameserver costs every lookup its timeout: lower `timeout:` or " +
           "remove the server.",
-        measured: { case: "dead-first-server-defaults", key: "total_ms" },
+        measured: {
+          case: "dead-first-server-defaults",
+          key: "total_ms",
+          unit: "ms for one lookup",
+        },
       },
     ],
   },

@@ -261,6 +261,16 @@ export const CaseSchema = z.strictObject({
 export type Case = z.infer<typeof CaseSchema>;
 
 /** A fact a report shows: one measurement of one case (or of one value of a sweep). */
+/**
+ * The unit a report writes after a numeric fact: one word form, or both when the fact can be 1
+ * ("1 TCP query", "3 TCP queries").
+ */
+export const UnitSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ one: z.string().min(1), other: z.string().min(1) }),
+]);
+export type Unit = z.infer<typeof UnitSchema>;
+
 export const MeasurementRefSchema = z.strictObject({
   /** A case id, or `<case id>-<value>` for one value of a sweep. */
   case: z.string().regex(KEBAB_ID),
@@ -277,7 +287,7 @@ export const ReportSpecSchema = z.strictObject({
         rows: z.array(
           MeasurementRefSchema.extend({
             label: z.string().min(1),
-            unit: z.string().optional(),
+            unit: UnitSchema.optional(),
             /** Show the difference: this measurement minus that one (e.g. stack size - limit). */
             minus: MeasurementRefSchema.optional(),
           }),
@@ -300,7 +310,7 @@ export const ReportSpecSchema = z.strictObject({
         family: LibcFamilySchema.optional(),
         /** The claim holds where the measurement fits this. */
         holdsWhen: MeasurementExpectationSchema,
-        unit: z.string().optional(),
+        unit: UnitSchema.optional(),
       }),
     )
     .default([]),
@@ -319,7 +329,7 @@ export const ReportSpecSchema = z.strictObject({
         /** The case (or sweep) whose outcomes back this advice, shown per environment. */
         evidence: z.string().regex(KEBAB_ID).optional(),
         /** A measurement that backs it, shown per environment (e.g. the sort order each got). */
-        measured: MeasurementRefSchema.optional(),
+        measured: MeasurementRefSchema.extend({ unit: UnitSchema.optional() }).optional(),
       }),
     )
     .default([]),

@@ -6,6 +6,7 @@ import { describe, expect, test } from "vitest";
 import { InfrastructureError } from "../../../lab/errors.js";
 import { renderConsole } from "../../../lab/report/console.js";
 import { renderJson, writeJsonReport } from "../../../lab/report/json.js";
+import { withUnit } from "../../../lab/report/scenario-views.js";
 import type { RunResult } from "../../../lab/run-result.js";
 import { SAMPLE_RESULT } from "../../fixtures/run-result.js";
 
@@ -26,6 +27,23 @@ describe("console report", () => {
     const colored = renderConsole(SAMPLE_RESULT, { color: true, width: 100 });
     expect(colored).toMatch(/\u001b\[/);
     expect(colored.replace(/\u001b\[[0-9;]*m/g, "")).toBe(plain);
+  });
+});
+
+describe("units after measured facts", () => {
+  test("a number takes its unit, in the right number when both forms are given", () => {
+    const queries = { one: "TCP query", other: "TCP queries" };
+    expect(withUnit("1", queries)).toBe("1 TCP query");
+    expect(withUnit("0", queries)).toBe("0 TCP queries");
+    expect(withUnit("3", queries)).toBe("3 TCP queries");
+    expect(withUnit("-4", "KiB")).toBe("-4 KiB");
+    expect(withUnit("5006.1", "ms for one lookup")).toBe("5006.1 ms for one lookup");
+  });
+
+  test("a fact that is no number is shown as it is", () => {
+    expect(withUnit("fail", "ms")).toBe("fail");
+    expect(withUnit("none", { one: "query", other: "queries" })).toBe("none");
+    expect(withUnit("12", undefined)).toBe("12");
   });
 });
 
