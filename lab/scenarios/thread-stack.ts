@@ -242,7 +242,12 @@ export const threadStack = {
         title: "Default thread stacks and the survival limit (KiB, measured)",
         after: "survival-limit",
         rows: [
-          { label: "RLIMIT_STACK (ulimit -s)", case: "default-stack", key: "rlimit_stack_kib" },
+          {
+            label: "RLIMIT_STACK (ulimit -s)",
+            case: "default-stack",
+            key: "rlimit_stack_kib",
+            unit: "KiB",
+          },
           { label: "default thread stack", case: "default-stack", key: "stack_kib", unit: "KiB" },
           { label: "guard area", case: "default-stack", key: "guard_kib", unit: "KiB" },
           {
