@@ -20,61 +20,83 @@ import { removeAllContainers } from "../runtime/container-registry.js";
 import { configureTestcontainersEnv } from "../runtime/docker-engine.js";
 import { ensureImage, isResolved, resolveImage, type ResolvedImage } from "../runtime/images.js";
 import { C_SRC_DIR, REPO_ROOT } from "../runtime/paths.js";
-import { prepareImages } from "../runtime/prepare-images.js";
+import { prepareImages, type PreparedImages } from "../runtime/prepare-images.js";
 import { EnvironmentSession } from "../runtime/session.js";
 import { median } from "../measure/median.js";
 import type { RunResult } from "../run-result.js";
+import { InfrastructureError, isLabError } from "../errors.js";
 import { hello } from "../scenarios/hello.js";
+import { loadScenarios } from "../scenarios/index.js";
 
-const { values } = parseArgs({
-  options: {
-    "skip-cold": { type: "boolean" },
-    runs: { type: "string", default: "5" },
-    scenarios: { type: "string", default: "hello,thread-stack,dns,locale" },
-  },
-});
-const RUNS = Number(values.runs);
+const HELP = `usage: npm run bench -- [--skip-cold] [--runs N] [--scenarios a,b]
+
+  --skip-cold       skip the cold offline image build (downloads ~100 MB, about a minute)
+  --runs N          warm runs per scenario; the median is reported (default 5)
+  --scenarios LIST  comma-separated scenario ids (default: every scenario)
+  --help            this text
+`;
+
+const SCENARIO_IDS = new Set(loadScenarios().map((scenario) => scenario.id));
+const { skipCold, RUNS, SCENARIOS } = parseCommandLine();
 const env = (id: string) => ENVIRONMENTS.get(id) as Environment;
 const log = (line: string) => process.stderr.write(`  ${line}\n`);
 const rows: [string, string][] = [];
+const out = mkdtempSync(join(tmpdir(), "musl-lab-bench-reports-"));
 
-configureTestcontainersEnv();
-const prepared = await prepareImages([env("glibc"), env("musl")], "offline", log);
-const docker = prepared.docker;
+try {
+  await bench();
+} catch (error) {
+  await removeAllContainers();
+  if (!isLabError(error)) throw error;
+  process.stderr.write(`bench: ${error.message}\n`);
+  process.exitCode = error.exitCode;
+} finally {
+  rmSync(out, { recursive: true, force: true });
+}
 
-if (!values["skip-cold"]) {
+async function bench(): Promise<void> {
+  configureTestcontainersEnv();
+  const prepared = await prepareImages([env("glibc"), env("musl")], "offline", log);
+  if (!skipCold) await coldBuild(prepared.docker);
+  for (const scenario of SCENARIOS) await warmRuns(scenario);
+
+  process.stderr.write(
+    "the same hello work, naively (a fresh container per compile and per run):\n",
+  );
+  rows.push(["hello the naive way (container per step)", await naiveHello(prepared)]);
+  await removeAllContainers();
+
+  const width = Math.max(...rows.map(([k]) => k.length));
+  process.stdout.write(`\nmusl-lab benchmark (${new Date().toISOString()})\n`);
+  for (const [key, value] of rows) process.stdout.write(`  ${key.padEnd(width)}  ${value}\n`);
+}
+
+/** The default pair built from nothing: a fresh package cache and throwaway tags. */
+async function coldBuild(docker: PreparedImages["docker"]): Promise<void> {
   process.stderr.write("cold offline build of glibc + musl (fresh package cache):\n");
   const cache = mkdtempSync(join(tmpdir(), "musl-lab-bench-cache-"));
   process.env["LAB_CACHE_DIR"] = cache;
-  const images = await Promise.all(
-    ["glibc", "musl"].map(async (id) => {
-      const image = (await resolveImage(env(id), "offline", async () => false)) as ResolvedImage;
-      return { ...image, tag: `musl-lab-bench/${id}:offline-${Date.now()}` };
-    }),
-  );
-  const started = performance.now();
-  await Promise.all(images.map((image) => ensureImage(docker, image, log)));
-  rows.push(["cold offline build, default pair (parallel)", seconds(started)]);
-  for (const image of images)
-    await docker
-      .getImage(image.tag)
-      .remove()
-      .catch(() => undefined);
-  delete process.env["LAB_CACHE_DIR"];
-  rmSync(cache, { recursive: true, force: true });
+  try {
+    const images = await Promise.all(
+      ["glibc", "musl"].map(async (id) => {
+        const image = (await resolveImage(env(id), "offline", async () => false)) as ResolvedImage;
+        return { ...image, tag: `musl-lab-bench/${id}:offline-${Date.now()}` };
+      }),
+    );
+    const started = performance.now();
+    await Promise.all(images.map((image) => ensureImage(docker, image, log)));
+    rows.push(["cold offline build, default pair (parallel)", seconds(started)]);
+    for (const image of images) {
+      await docker
+        .getImage(image.tag)
+        .remove()
+        .catch(() => undefined);
+    }
+  } finally {
+    delete process.env["LAB_CACHE_DIR"];
+    rmSync(cache, { recursive: true, force: true });
+  }
 }
-
-const out = mkdtempSync(join(tmpdir(), "musl-lab-bench-reports-"));
-for (const scenario of values.scenarios.split(",")) await warmRuns(scenario);
-rmSync(out, { recursive: true, force: true });
-
-process.stderr.write("the same hello work, naively (a fresh container per compile and per run):\n");
-rows.push(["hello the naive way (container per step)", await naiveHello()]);
-await removeAllContainers();
-
-const width = Math.max(...rows.map(([k]) => k.length));
-process.stdout.write(`\nmusl-lab benchmark (${new Date().toISOString()})\n`);
-for (const [key, value] of rows) process.stdout.write(`  ${key.padEnd(width)}  ${value}\n`);
 
 /** `npm run lab -- SCENARIO` RUNS times (the first run also fills the build cache, if empty). */
 async function warmRuns(scenario: string): Promise<void> {
@@ -90,6 +112,11 @@ async function warmRuns(scenario: string): Promise<void> {
       { cwd: REPO_ROOT, reject: false },
     );
     const wall = performance.now() - started;
+    if (run.exitCode !== 0 && run.exitCode !== 1) {
+      // 2 and above: the lab could not run (its one-line reason is the last line of stderr).
+      const reason = String(run.stderr).trim().split("\n").pop() ?? "";
+      throw new InfrastructureError(`npm run lab -- ${scenario} exited ${run.exitCode}: ${reason}`);
+    }
     const report = JSON.parse(String(run.stdout)) as RunResult;
     if (i === 0) {
       log(`warm-up: ${(wall / 1000).toFixed(2)} s, exit status ${report.exitStatus}`);
@@ -119,7 +146,7 @@ async function warmRuns(scenario: string): Promise<void> {
  * Every compile and every run of the hello scenario in its own fresh container, as a shell script
  * of `docker run --rm` lines would do it: start, copy in, exec, copy out, remove.
  */
-async function naiveHello(): Promise<string> {
+async function naiveHello(prepared: PreparedImages): Promise<string> {
   const images = new Map<string, ResolvedImage>();
   for (const id of ["glibc", "musl"]) {
     const resolution = prepared.resolutions.get(id);
@@ -157,6 +184,43 @@ async function naiveHello(): Promise<string> {
     await target.stop();
   }
   return seconds(started);
+}
+
+/** Bad input is one line and exit 2, like the lab's own CLI (lab/errors.ts). */
+function parseCommandLine() {
+  const usage = (message: string): never => {
+    process.stderr.write(`bench: ${message} (npm run bench -- --help)\n`);
+    process.exit(2);
+  };
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        "skip-cold": { type: "boolean" },
+        runs: { type: "string", default: "5" },
+        scenarios: { type: "string", default: [...SCENARIO_IDS].join(",") },
+        help: { type: "boolean" },
+      },
+    });
+  } catch (error) {
+    return usage((error as Error).message.split("\n")[0] ?? "bad arguments");
+  }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  const runs = Number(values.runs);
+  if (!Number.isInteger(runs) || runs < 1)
+    usage(`--runs wants a whole number >= 1, not "${values.runs}"`);
+  const scenarios = values.scenarios.split(",").filter(Boolean);
+  const unknown = scenarios.filter((id) => !SCENARIO_IDS.has(id));
+  if (unknown.length > 0 || scenarios.length === 0) {
+    usage(
+      `unknown scenario ${unknown.join(", ") || "(none given)"}; known: ${[...SCENARIO_IDS].join(", ")}`,
+    );
+  }
+  return { skipCold: values["skip-cold"] === true, RUNS: runs, SCENARIOS: scenarios };
 }
 
 function seconds(since: number): string {
