@@ -9,10 +9,12 @@ import type { Build } from "../scenarios/schema.js";
 import { buildsOf, type CaseInstance } from "./plan.js";
 import type { SessionOf } from "./started-environment.js";
 
+/** Far above any probe's compile (well under 2 s here): reaching it means the builder is stuck. */
 const COMPILE_TIMEOUT_MS = 120_000;
-
+/** What every compile command shows: optimised as real programs are, warnings visible to students. */
 const COMPILE_FLAGS = ["-O2", "-Wall"];
 
+/** One distinct build (probe, libc, linkage, flags), compiled once however many cases use it. */
 export interface BuildJob {
   key: string;
   build: Build;
@@ -24,6 +26,7 @@ export interface BuildJob {
   binary?: Buffer;
 }
 
+/** Builds with the same key share one binary. */
 export function buildKey(build: Build, forEnvironment: Environment): string {
   return JSON.stringify([build.probe, forEnvironment.id, build.link, build.flags]);
 }
