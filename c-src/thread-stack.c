@@ -20,14 +20,14 @@
  * Beware the compiler: an array that is only written can be dropped, and one whose size is known
  * can be shrunk. The array's size comes from argv (a VLA), every page of it is written through a
  * volatile pointer and one byte is read back, so the whole array must exist on the stack. Pages are
- * touched from the far end toward the frame, as a real deep buffer would be, so the first touch
- * below the guard page faults at once instead of after skipping it.
+ * touched from the frame downward, one page at a time, as a deep buffer fills: the first write that
+ * leaves the stack lands in the guard page and faults, instead of jumping past it.
  *
  * Facts printed (a crash is not reported by the probe: the harness sees the signal):
  *   requested_kib   the array size
  *   attr            default | explicit
  *   rlimit_stack_kib  RLIMIT_STACK's soft limit (`ulimit -s`), or `unlimited`
- *   stack_kib       the stack the thread really got (pthread_getattr_np + getstacksize)
+ *   stack_kib       the stack the thread really got (pthread_getattr_np + pthread_attr_getstack)
  *   guard_kib       its guard area
  *   touched_kib     how much of the array was written (all of it when the thread survived)
  *   survived        yes, after pthread_join: the thread came back

@@ -58,35 +58,6 @@ export const threadStack = {
   ],
   cases: [
     {
-      id: "default-stack",
-      title: "The default thread stack, as the thread sees it",
-      role: "baseline",
-      build: { probe: "thread-stack.c", for: "native", link: "dynamic" },
-      check: { kind: "run", on: "every", args: ["0", "default"] },
-      expect: [
-        {
-          when: { family: "musl", version: ">=1.1.21" },
-          result: "success",
-          measurements: { stack_kib: MUSL_DEFAULT_KIB },
-          because:
-            "musl gives every thread a fixed 128 KiB unless told otherwise; the size " +
-            "pthread_getattr_np reports also holds its TLS and thread structures.",
-        },
-        {
-          when: { family: "musl" },
-          result: "success",
-          measurements: { stack_kib: { min: 80, max: 90 } },
-          because: "musl before 1.1.21 gave threads 80 KiB.",
-        },
-        {
-          when: { family: "glibc" },
-          result: "success",
-          measurements: { stack_kib: { sameAs: "rlimit_stack_kib" } },
-          because: "glibc sizes default thread stacks by RLIMIT_STACK (`ulimit -s`).",
-        },
-      ],
-    },
-    {
       id: "default-sweep",
       title: "A thread with an N KiB local array, default attributes",
       role: "demonstration",
@@ -117,6 +88,36 @@ export const threadStack = {
       ],
     },
     {
+      id: "default-stack",
+      title: "The default thread stack, as the thread sees it",
+      role: "baseline",
+      build: { probe: "thread-stack.c", for: "native", link: "dynamic" },
+      check: { kind: "run", on: "every", args: ["0", "default"] },
+      expect: [
+        {
+          when: { family: "musl", version: ">=1.1.21" },
+          result: "success",
+          measurements: { stack_kib: MUSL_DEFAULT_KIB },
+          because:
+            "musl gives every thread a fixed 128 KiB unless told otherwise. pthread_getattr_np " +
+            "reports the room between the guard page and the thread's TLS, a little more than " +
+            "128 KiB because the mapping (stack + TLS) is rounded up to whole pages.",
+        },
+        {
+          when: { family: "musl" },
+          result: "success",
+          measurements: { stack_kib: { min: 80, max: 90 } },
+          because: "musl before 1.1.21 gave threads 80 KiB.",
+        },
+        {
+          when: { family: "glibc" },
+          result: "success",
+          measurements: { stack_kib: { sameAs: "rlimit_stack_kib" } },
+          because: "glibc sizes default thread stacks by RLIMIT_STACK (`ulimit -s`).",
+        },
+      ],
+    },
+    {
       id: "survival-limit",
       title: "The largest array a default thread survives (bisection over separate runs)",
       role: "diagnosis",
@@ -133,14 +134,17 @@ export const threadStack = {
           result: "success",
           measurements: { limit: { min: 96, max: 140 }, failure: "SIGSEGV" },
           because:
-            "A little less than the default stack survives: the thread's own frames and what " +
-            "musl keeps at the top of the stack take the rest.",
+            "The limit meets the reported stack size to the KiB: musl reports exactly the room " +
+            "between the guard page and the thread's TLS, and the probe's own frames fit in the " +
+            "fraction of a KiB that whole-KiB rounding hides.",
         },
         {
           when: { family: "glibc" },
           result: "success",
           measurements: { limit: { min: 1024 }, failure: "SIGSEGV" },
-          because: "Just under RLIMIT_STACK survives on glibc.",
+          because:
+            "A few KiB under RLIMIT_STACK survive on glibc: the size it reports includes the " +
+            "thread descriptor and static TLS at the top of the stack mapping.",
         },
       ],
       note:
@@ -184,6 +188,28 @@ export const threadStack = {
           because:
             "musl >= 1.1.21 takes the default thread stack size from the PT_GNU_STACK header, " +
             "which the linker flag sets (`readelf -l` shows it as the segment's MemSiz).",
+        },
+      ],
+    },
+    {
+      id: "link-flag-in-glibc-binary",
+      title: "Did the link flag reach the glibc binary? (the lab's ELF reader)",
+      role: "diagnosis",
+      build: {
+        probe: "thread-stack.c",
+        for: "glibc",
+        link: "dynamic",
+        flags: [`-Wl,-z,stack-size=${FIX_STACK_KIB * 1024}`],
+      },
+      check: { kind: "elf" },
+      expect: [
+        {
+          result: "success",
+          measurements: { gnu_stack_size: String(FIX_STACK_KIB * 1024) },
+          because:
+            "The linker wrote the size into PT_GNU_STACK (`readelf -l` shows it as MemSiz), so " +
+            "when glibc's threads below still crash, it is glibc ignoring the header, not a flag " +
+            "that never arrived.",
         },
       ],
     },
@@ -272,11 +298,13 @@ export const threadStack = {
           { label: "probe runs of the search", case: "survival-limit", key: "runs" },
         ],
         note:
-          "The gap is what the thread needs besides the array: its own call frames (well under " +
-          "1 KiB here), plus rounding, as sizes are shown in whole KiB. musl reports a little " +
-          "more than 128 KiB because it adds room for thread-local storage and thread-specific " +
-          "data to the size and rounds the mapping to whole pages (src/thread/pthread_create.c). " +
-          "The guard pages lie below the stack and are not counted: touching them is the SIGSEGV.",
+          "The gap is what the thread needs besides the array. glibc's reported size covers the " +
+          "whole stack block, whose top holds the thread descriptor (struct pthread) and static " +
+          "TLS (nptl/allocatestack.c), so a few KiB stay out of the array's reach. musl reports " +
+          "only the room between the guard page and the TLS, a little more than 128 KiB because " +
+          "the mapping is rounded to whole pages (src/thread/pthread_create.c); its gap is the " +
+          "probe's frames, under 1 KiB and hidden by whole-KiB rounding. The guard pages lie " +
+          "below the stack and are not counted: touching them is the SIGSEGV.",
       },
     ],
     claims: [],
