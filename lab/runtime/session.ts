@@ -1,5 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { GenericContainer, type StartedTestContainer } from "testcontainers";
+import { Writable } from "node:stream";
+import { finished } from "node:stream/promises";
+import {
+  GenericContainer,
+  getContainerRuntimeClient,
+  type StartedTestContainer,
+} from "testcontainers";
 import type { Environment, ImageMode } from "../environments/schema.js";
 import { InfrastructureError } from "../errors.js";
 import {
@@ -251,6 +257,18 @@ class ContainedContainer extends GenericContainer {
   }
 }
 
+/** Keeps what is written to it as bytes, to be decoded once when the stream is complete. */
+class ByteSink extends Writable {
+  private readonly chunks: Buffer[] = [];
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.chunks.push(chunk);
+    done();
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString("utf8");
+  }
+}
+
 /**
  * One long-lived container per environment per run: every compile and probe run of that
  * environment is an exec in it, which costs ~50 ms instead of a ~200 ms container start.
@@ -287,10 +305,32 @@ export class EnvironmentSession {
     return session;
   }
 
-  /** Runs argv directly (no shell); for the harness's own plumbing, not for probes. */
+  /**
+   * Runs argv directly (no shell); for the harness's own plumbing, not for probes. The output is
+   * kept as bytes and decoded once at the end: testcontainers' own exec decodes each chunk of the
+   * stream by itself, which breaks a UTF-8 character that straddles two chunks (seen here as
+   * "Ångstr��m" in a sort order, once a batch's output was large enough).
+   */
   async exec(argv: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
     try {
-      return await this.container.exec(argv);
+      const docker = (await getContainerRuntimeClient()).container.dockerode;
+      const exec = await docker
+        .getContainer(this.container.getId())
+        .exec({ Cmd: argv, AttachStdout: true, AttachStderr: true });
+      const stream = await exec.start({ Detach: false, Tty: false });
+      const stdout = new ByteSink();
+      const stderr = new ByteSink();
+      docker.modem.demuxStream(stream, stdout, stderr);
+      await new Promise((resolve, reject) => {
+        stream.on("end", resolve);
+        stream.on("error", reject);
+      });
+      stream.destroy();
+      stdout.end();
+      stderr.end();
+      await Promise.all([finished(stdout), finished(stderr)]);
+      const { ExitCode } = await exec.inspect();
+      return { exitCode: ExitCode ?? -1, stdout: stdout.text(), stderr: stderr.text() };
     } catch (error) {
       throw new InfrastructureError(
         `exec in environment "${this.environment.id}" failed: ${firstLine(error)}`,

@@ -56,6 +56,22 @@ const faults = {
       expect: [{ result: "success", because: "printing is allowed" }],
     },
     {
+      id: "utf8-flood",
+      title: "A probe that prints 200 KiB of two-byte characters",
+      role: "baseline",
+      build: { probe: "utf8-flood.c", for: "native", link: "dynamic" },
+      check: { kind: "run", on: "every" },
+      expect: [{ result: "success", because: "printing is allowed" }],
+    },
+    {
+      id: "hangs-with-children",
+      title: "A probe that hangs after starting children in their own sessions",
+      role: "baseline",
+      build: { probe: "hang-with-children.c", for: "native", link: "dynamic" },
+      check: { kind: "run", on: "every", timeoutMs: 1_000 },
+      expect: [{ result: "success", because: "it should end" }],
+    },
+    {
       id: "leaves-a-child",
       title: "A probe that leaves a child running",
       role: "baseline",
@@ -136,8 +152,17 @@ describe.each(["glibc", "musl"])("contained on %s", (environment) => {
     expect(c.measurements["lab.stdout_bytes"]).toBe(String(8 * 1024 * 1024));
   });
 
+  test("two-byte characters split across Docker's output frames come back whole", () => {
+    const c = find("utf8-flood", environment);
+    expect(c.outcome).toBe("as-expected");
+    expect(c.stdout).not.toContain("\ufffd");
+    expect(c.stdout.trimEnd()).toBe("é".repeat(100 * 1024));
+  });
+
   test("probes run as nobody, and what one leaves behind is gone before the next", () => {
     expect(find("leaves-a-child", environment).outcome).toBe("as-expected");
+    // Its children left its process group and ignore SIGTERM: only the sweep by user gets them.
+    expect(find("hangs-with-children", environment).outcome).toBe("timeout");
     const c = find("clean-after", environment);
     expect(c.outcome, c.explanation).toBe("as-expected");
   });
