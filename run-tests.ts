@@ -137,8 +137,28 @@ function interruptible(): AbortSignal {
   return controller.signal;
 }
 
+/**
+ * Exits once stdout and stderr have taken everything written to them. A pipe is written
+ * asynchronously: a bare process.exit() after writing a 77 KiB JSON report to `| jq` cut it at
+ * 64 KiB. Write callbacks run in order, so an empty write's callback means all before it is out.
+ */
+function exitWhenFlushed(status: number): void {
+  let open = 2;
+  const flushed = () => {
+    open -= 1;
+    if (open === 0) process.exit(status);
+  };
+  process.stdout.write("", flushed);
+  process.stderr.write("", flushed);
+}
+
+// A reader that goes away early (`| head`) is its own business, not a crash of the lab.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+});
+
 main(process.argv.slice(2)).then(
-  (status) => process.exit(interruptedBy ? SIGNAL_EXIT[interruptedBy] : status),
+  (status) => exitWhenFlushed(interruptedBy ? SIGNAL_EXIT[interruptedBy] : status),
   async (error: unknown) => {
     await removeAllContainers();
     if (interruptedBy) process.exit(SIGNAL_EXIT[interruptedBy]);
@@ -146,7 +166,8 @@ main(process.argv.slice(2)).then(
       const known = error as LabError & { details?: string };
       process.stderr.write(`musl-lab: ${known.message}\n`);
       if (known.details) process.stderr.write(`${known.details.replace(/^/gm, "  | ")}\n`);
-      process.exit(known.exitCode);
+      exitWhenFlushed(known.exitCode);
+      return;
     }
     throw error;
   },

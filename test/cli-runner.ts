@@ -14,6 +14,28 @@ export function runCli(
   args: string[],
   env: Record<string, string> = {},
 ): ResultPromise<{ reject: false }> {
+  return execa("node", [cliBundle(), ...args], {
+    cwd: REPO_ROOT,
+    reject: false,
+    env: { ...ENV, ...env },
+    stdin: "ignore",
+  }) as ResultPromise<{ reject: false }>;
+}
+
+/**
+ * The CLI with its stdout going into a pipe whose reader starts a second late, as `| jq` on a busy
+ * machine does: whatever the CLI has not written when it exits is lost. The exit status is the
+ * CLI's (bash's pipefail), stdout is what came through the pipe.
+ */
+export function runCliThroughSlowPipe(args: string[]): ResultPromise<{ reject: false }> {
+  return execa(
+    "bash",
+    ["-c", 'set -o pipefail; node "$@" | { sleep 1; cat; }', "bash", cliBundle(), ...args],
+    { cwd: REPO_ROOT, reject: false, env: ENV, stdin: "ignore" },
+  ) as ResultPromise<{ reject: false }>;
+}
+
+function cliBundle(): string {
   if (!bundle) {
     bundle = join(REPO_ROOT, ".cache", "lab", `test-${process.pid}.mjs`);
     execaSync(
@@ -32,12 +54,7 @@ export function runCli(
       { cwd: REPO_ROOT },
     );
   }
-  return execa("node", [bundle, ...args], {
-    cwd: REPO_ROOT,
-    reject: false,
-    env: { ...ENV, ...env },
-    stdin: "ignore",
-  }) as ResultPromise<{ reject: false }>;
+  return bundle;
 }
 
 /** `npm run lab -- ...` itself, for the tests that prove the README's command. */

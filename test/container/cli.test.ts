@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { getContainerRuntimeClient } from "testcontainers";
 import { describe, expect, test } from "vitest";
 import { LABEL_LAB, LABEL_OWNER_PID } from "../../lab/runtime/container-registry.js";
-import { labStderr, runCli, runNpmLab } from "../cli-runner.js";
+import { labStderr, runCli, runCliThroughSlowPipe, runNpmLab } from "../cli-runner.js";
 
 async function containersOwnedBy(pid: number | undefined): Promise<number> {
   const docker = (await getContainerRuntimeClient()).container.dockerode;
@@ -33,13 +33,21 @@ describe("npm run lab -- hello, as a user runs it", () => {
     expect(report.environments.map((e: { id: string }) => e.id)).toEqual(["glibc", "musl"]);
   });
 
-  test("--json prints only the report on stdout", async () => {
+  test("--json prints only the report on stdout, all of it even through a pipe", async () => {
+    // hello and locale together make a report well over a pipe's 64 KiB buffer: exiting before
+    // stdout drained once cut such a report at exactly 65536 bytes.
     const out = mkdtempSync(join(tmpdir(), "musl-lab-cli-"));
-    const result = await runCli(["hello", "--json", "--output-dir", out]);
+    const result = await runCliThroughSlowPipe(["hello", "locale", "--json", "--output-dir", out]);
     expect(result.exitCode).toBe(0);
+    expect(String(result.stdout).length).toBeGreaterThan(65_536);
     const report = JSON.parse(String(result.stdout));
+    expect(report.scenarios.map((s: { id: string }) => s.id)).toEqual(["hello", "locale"]);
     expect(report.scenarios[0].cases.length).toBeGreaterThanOrEqual(8);
-    expect(report.summary.total).toBe(report.scenarios[0].cases.length);
+    expect(report.summary.total).toBe(
+      report.scenarios.reduce((n: number, s: { cases: unknown[] }) => n + s.cases.length, 0),
+    );
+    // The file on disk and the report on stdout are the same report.
+    expect(JSON.parse(readFileSync(join(out, "latest.json"), "utf8"))).toEqual(report);
   });
 
   test("SIGINT mid-run removes every container of that run and exits 130", async () => {
