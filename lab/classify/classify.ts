@@ -69,9 +69,16 @@ export function classify(
       };
   }
   if (observation.timedOut) {
+    // A fork bomb ends here too: its processes starve it until the time limit. Say what stopped
+    // it from taking the machine down with it, from the harness's own count.
+    const refused = Number(observation.measurements["lab.forks_refused"] ?? 0);
+    const contained =
+      refused > 0
+        ? `; meanwhile the container's pids limit refused ${refused} fork${refused === 1 ? "" : "s"}`
+        : "";
     return {
       outcome: "timeout",
-      explanation: `killed after ${observation.durationMs} ms without finishing`,
+      explanation: `killed after ${observation.durationMs} ms without finishing${contained}`,
       mismatches: [],
     };
   }

@@ -95,6 +95,32 @@ describe("classify", () => {
     );
   });
 
+  test("a timeout names the pids limit when it refused forks (a contained fork bomb)", () => {
+    const killed = { timedOut: true, exitCode: null, signal: "SIGKILL", durationMs: 3_010 };
+    expect(classify("baseline", works, ran(killed)).explanation).toBe(
+      "killed after 3010 ms without finishing",
+    );
+    const bomb = classify(
+      "baseline",
+      works,
+      ran({ ...killed, measurements: { "lab.forks_refused": "5123" } }),
+    );
+    expect(bomb.outcome).toBe("timeout");
+    expect(bomb.explanation).toBe(
+      "killed after 3010 ms without finishing; meanwhile the container's pids limit refused 5123 forks",
+    );
+  });
+
+  test("OOM kills are named as such, whatever the expectation", () => {
+    const hog = classify(
+      "baseline",
+      works,
+      ran({ exitCode: null, signal: "SIGKILL", oomKilled: true, durationMs: 900 }),
+    );
+    expect(hog.outcome).toBe("unexpected-failure");
+    expect(hog.explanation).toMatch(/killed by the OOM killer \(SIGKILL: out of memory\)/);
+  });
+
   test("no expectation for the libc is reported, not guessed", () => {
     expect(classify("baseline", null, ran()).outcome).toBe("unexpected-failure");
   });
