@@ -61,7 +61,9 @@ export const locale = {
     "glibc manual, 'Locales and Internationalization': https://sourceware.org/glibc/manual/latest/html_node/Locales.html",
     'docker-library/postgres#327 (Alpine sorts like COLLATE "C")',
   ],
-  requires: { glibcLocales: ["en_US.UTF-8", "de_DE.UTF-8", "tr_TR.UTF-8", "sv_SE.UTF-8"] },
+  requires: {
+    glibcLocales: ["en_US.UTF-8", "de_DE.UTF-8", "tr_TR.UTF-8", "sv_SE.UTF-8", "ja_JP.UTF-8"],
+  },
   cases: [
     {
       id: "setlocale-no-lang",
@@ -117,6 +119,27 @@ export const locale = {
           result: "success",
           measurements: { "env.lang": "de_DE.UTF-8", "setlocale.empty": "de_DE.UTF-8" },
           because: "Both libcs take the locale name from LANG when LC_ALL is unset.",
+        },
+      ],
+    },
+    {
+      id: "setlocale-lc-all",
+      title: 'setlocale(LC_ALL, "") with LC_ALL=sv_SE.UTF-8 and LANG=de_DE.UTF-8',
+      role: "baseline",
+      build: PROBE,
+      check: {
+        kind: "run",
+        on: "every",
+        args: ["setlocale"],
+        env: { LC_ALL: "sv_SE.UTF-8", LANG: "de_DE.UTF-8" },
+      },
+      expect: [
+        {
+          result: "success",
+          measurements: { "env.lc_all": "sv_SE.UTF-8", "setlocale.empty": "sv_SE.UTF-8" },
+          because:
+            "LC_ALL outranks LANG (and every LC_<category>) on both libcs, as POSIX " +
+            "(XBD 8.2, Internationalization Variables) orders them.",
         },
       ],
     },
