@@ -4,7 +4,9 @@ import { execa } from "execa";
 import { beforeAll, describe, expect, test } from "vitest";
 import { REPORTERS } from "../../lab/report/reporters.js";
 import type { RunResult } from "../../lab/run-result.js";
+import { renderJson } from "../../lab/report/json.js";
 import { runLab } from "../../lab/run-lab.js";
+import { publishedSchemaErrors } from "../published-schema.js";
 import { REPO_ROOT } from "../../lab/runtime/paths.js";
 import { loadScenarios } from "../../lab/scenarios/index.js";
 
@@ -116,6 +118,10 @@ describe("the HTML report of a real run, in headless Chromium", () => {
     const locale = html.slice(html.indexOf('id="scenario-locale"'));
     expect(count(locale, /<table class="side-by-side">/)).toBeGreaterThanOrEqual(2);
     expect(count(locale, /<tr class="differs">/)).toBeGreaterThanOrEqual(3);
+  });
+
+  test("the same run's JSON report passes the published JSON Schema (every scenario's facts)", () => {
+    expect(publishedSchemaErrors(JSON.parse(renderJson(result)))).toBe("");
   });
 
   test("a screenshot is left for a human", () => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { XMLValidator } from "fast-xml-parser";
 import { beforeAll, describe, expect, test } from "vitest";
 import { RUN_RESULT_SCHEMA_FILE } from "../../lab/report/run-result-json-schema.js";
+import { publishedSchemaErrors } from "../published-schema.js";
 import { RunResultSchema, type BaselineChange, type RunResult } from "../../lab/run-result.js";
 import { labStderr, runCli } from "../cli-runner.js";
 
@@ -66,6 +67,13 @@ describe("reports and baselines, on the real CLI", () => {
     for (const c of raw.scenarios[0].cases) {
       for (const key of caseSchema.required) expect(c).toHaveProperty(key);
       expect(caseSchema.properties.outcome.enum).toContain(c.outcome);
+    }
+    // And the whole file, by a JSON Schema validator that knows nothing of zod.
+    expect(publishedSchemaErrors(raw)).toBe("");
+    for (const file of readdirSync(join(dir, "first")).filter((f) => f.endsWith(".json"))) {
+      expect(
+        publishedSchemaErrors(JSON.parse(readFileSync(join(dir, "first", file), "utf8"))),
+      ).toBe("");
     }
   });
 

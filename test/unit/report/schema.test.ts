@@ -7,6 +7,7 @@ import {
 } from "../../../lab/report/run-result-json-schema.js";
 import { RunResultSchema } from "../../../lab/run-result.js";
 import { SAMPLE_RESULT } from "../../fixtures/run-result.js";
+import { publishedSchemaErrors } from "../../published-schema.js";
 import { resultWithTimings } from "./report-fixtures.js";
 
 describe("the published JSON Schema", () => {
@@ -44,6 +45,17 @@ describe("report validation", () => {
     expect(RunResultSchema.safeParse(noSummary).success).toBe(false);
     expect(RunResultSchema.safeParse({ ...SAMPLE_RESULT, exitStatus: 3 }).success).toBe(false);
     expect(RunResultSchema.safeParse({ ...SAMPLE_RESULT, extra: true }).success).toBe(false);
+  });
+
+  test("the published JSON Schema file, read by a JSON Schema validator, agrees with zod", () => {
+    for (const report of [SAMPLE_RESULT, resultWithTimings()]) {
+      expect(publishedSchemaErrors(JSON.parse(renderJson(report)))).toBe("");
+    }
+    const { summary: _summary, ...noSummary } = SAMPLE_RESULT;
+    void _summary;
+    expect(publishedSchemaErrors(noSummary)).toMatch(/summary/);
+    expect(publishedSchemaErrors({ ...SAMPLE_RESULT, exitStatus: 3 })).toMatch(/exitStatus/);
+    expect(publishedSchemaErrors({ ...SAMPLE_RESULT, extra: true })).toMatch(/extra/);
   });
 
   test("the lab never prints or writes a report that does not match its schema", () => {
