@@ -1,16 +1,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getContainerRuntimeClient } from "testcontainers";
 import { describe, expect, test } from "vitest";
-import { LABEL_LAB, LABEL_OWNER_PID } from "../../lab/runtime/container-registry.js";
 import { labStderr, runCli, runCliThroughSlowPipe, runNpmLab } from "../cli-runner.js";
-
-async function containersOwnedBy(pid: number | undefined): Promise<number> {
-  const docker = (await getContainerRuntimeClient()).container.dockerode;
-  const all = await docker.listContainers({ all: true, filters: { label: [`${LABEL_LAB}=true`] } });
-  return all.filter((c) => c.Labels[LABEL_OWNER_PID] === String(pid)).length;
-}
+import { containersOwnedBy, untilContainersOf } from "./helpers.js";
 
 describe("npm run lab -- hello, as a user runs it", () => {
   test("boxes on stdout without colour codes, a complete JSON report on disk, exit 0", async () => {
@@ -54,10 +47,7 @@ describe("npm run lab -- hello, as a user runs it", () => {
     const out = mkdtempSync(join(tmpdir(), "musl-lab-cli-"));
     const child = runCli(["hello", "--output-dir", out]);
     // Wait until the run has containers, then interrupt it.
-    const deadline = Date.now() + 60_000;
-    while ((await containersOwnedBy(child.pid)) === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await untilContainersOf(child.pid);
     child.kill("SIGINT");
     const result = await child;
     expect(result.exitCode).toBe(130);

@@ -2,7 +2,12 @@ import { getContainerRuntimeClient } from "testcontainers";
 import type { CaseResult, RunResult } from "../../lab/run-result.js";
 import { runLab } from "../../lab/run-lab.js";
 import { loadScenarios } from "../../lab/scenarios/index.js";
-import { LABEL_RUN, RUN_ID } from "../../lab/runtime/container-registry.js";
+import {
+  LABEL_LAB,
+  LABEL_OWNER_PID,
+  LABEL_RUN,
+  RUN_ID,
+} from "../../lab/runtime/container-registry.js";
 
 /** Containers of this test process's run still present in the engine (running or not). */
 export async function countRunContainers(): Promise<number> {
@@ -12,6 +17,21 @@ export async function countRunContainers(): Promise<number> {
     filters: { label: [`${LABEL_RUN}=${RUN_ID}`] },
   });
   return containers.length;
+}
+
+/** Lab containers whose owner is the process `pid` (a CLI the test started), alive or not. */
+export async function containersOwnedBy(pid: number | undefined): Promise<number> {
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  const all = await docker.listContainers({ all: true, filters: { label: [`${LABEL_LAB}=true`] } });
+  return all.filter((c) => c.Labels[LABEL_OWNER_PID] === String(pid)).length;
+}
+
+/** Polls until the CLI started as `pid` has a container of its own (or a minute has passed). */
+export async function untilContainersOf(pid: number | undefined): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await containersOwnedBy(pid)) === 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** A finder for one case result on one environment; a missing one fails the test loudly. */

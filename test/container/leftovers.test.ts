@@ -1,4 +1,6 @@
-import { hostname } from "node:os";
+import { existsSync, mkdtempSync } from "node:fs";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
 import { getContainerRuntimeClient } from "testcontainers";
 import { expect, test } from "vitest";
 import {
@@ -12,6 +14,8 @@ import {
 import { ENVIRONMENTS } from "../../lab/environments/index.js";
 import type { Environment } from "../../lab/environments/schema.js";
 import { prepareImages } from "../../lab/runtime/prepare-images.js";
+import { labStderr, runCli } from "../cli-runner.js";
+import { containersOwnedBy, untilContainersOf } from "./helpers.js";
 
 /** A run killed with -9 leaves its containers; the next start finds them by label and removes them. */
 test("containers of a dead run are removed at the next start, those of a live one are kept", async () => {
@@ -61,4 +65,24 @@ test("containers of a dead run are removed at the next start, those of a live on
       .remove({ force: true })
       .catch(() => undefined);
   }
+});
+
+test("kill -9 mid-run: its containers stay behind, and the next run removes them and says so", async () => {
+  const out = mkdtempSync(join(tmpdir(), "musl-lab-kill9-"));
+  const killed = runCli(["hello", "--output-dir", out]);
+  await untilContainersOf(killed.pid);
+  killed.kill("SIGKILL");
+  await killed;
+  // A create the dead CLI had already sent still completes in the engine: let it land first.
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  expect(await containersOwnedBy(killed.pid)).toBeGreaterThan(0);
+  expect(existsSync(join(out, "latest.json"))).toBe(false);
+
+  const next = await runCli(["hello", "--output-dir", out]);
+  expect(next.exitCode, labStderr(String(next.stderr))).toBe(0);
+  expect(labStderr(String(next.stderr))).toMatch(
+    /^cleanup: removed \d+ leftover container\(s\) of crashed run\(s\) /m,
+  );
+  expect(await containersOwnedBy(killed.pid)).toBe(0);
+  expect(existsSync(join(out, "latest.json"))).toBe(true);
 });
