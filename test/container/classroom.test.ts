@@ -29,17 +29,11 @@ const REFERENCES = join(REPO_ROOT, "test/fixtures/exercises");
 const BROKEN = "does-not-compile.c";
 const scenarios = loadScenarios();
 const exercises = loadExercises(scenarios);
-const solutions = [
-  ...exercises.flatMap((exercise) => [
-    { exercise, kind: "starter", from: join(EXERCISES_DIR, exercise.starter) },
-    { exercise, kind: "reference", from: join(REFERENCES, exercise.starter) },
-  ]),
-  {
-    exercise: exercises.find((e) => e.name === "worker-stack")!,
-    kind: "broken",
-    from: join(REFERENCES, BROKEN),
-  },
-];
+const solutions = exercises.flatMap((exercise) => [
+  { exercise, kind: "starter", from: join(EXERCISES_DIR, exercise.starter) },
+  { exercise, kind: "reference", from: join(REFERENCES, exercise.starter) },
+  { exercise, kind: "broken", from: join(REFERENCES, BROKEN) },
+]);
 const probeOf = (exercise: Exercise, kind: string) => `${kind}-${exercise.starter}`;
 const idOf = (exercise: Exercise, kind: string) => `${exercise.name}-${kind}`;
 
@@ -92,6 +86,17 @@ describe.each(["run-on-alpine", "worker-stack", "lookup-errors", "sort-names"])(
       expect(new Set(v.checks.map((c) => c.environment))).toEqual(new Set(["glibc", "musl"]));
       expect(v).toMatchObject({ passed: true, exitStatus: 0 });
       expect(() => ExerciseVerdictSchema.parse(v)).not.toThrow();
+    });
+
+    test("a file that does not compile: a build error on every check, with the compiler's output", () => {
+      const v = verdict(name, "broken");
+      expect(v).toMatchObject({ passed: false, exitStatus: 1 });
+      expect(v.checks.length).toBeGreaterThan(0);
+      for (const c of v.checks) {
+        expect(c.status, `${c.check}@${c.environment}`).toBe("build-error");
+        expect(c.build?.output).toMatch(/error: 'checksum' undeclared/);
+        expect(c.hint).toMatch(/does not compile with any C library/);
+      }
     });
 
     test("the unchanged starter fails, on musl at least, with a hint for each failure", () => {
