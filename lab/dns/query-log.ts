@@ -63,7 +63,7 @@ export function condenseQueryLog(log: QueryLog): string[] {
 /**
  * Facts about what reached the server, as measurements a scenario can state expectations on:
  * counts per transport, the servers and names in the order first asked, and whether an A and
- * AAAA pair shared one source port (one socket).
+ * AAAA pair shared one source port (one socket) and how far apart they were sent.
  */
 export function queryLogFacts(log: QueryLog): Record<string, string> {
   const { entries } = log;
@@ -84,6 +84,9 @@ export function queryLogFacts(log: QueryLog): Record<string, string> {
   if (a && aaaa && a.src_port !== undefined && aaaa.src_port !== undefined) {
     facts["log.a_aaaa_same_port"] = a.src_port === aaaa.src_port ? "yes" : "no";
     facts["log.first_qtype"] = a.t_ms <= aaaa.t_ms ? "A" : "AAAA";
+    // Sent together or one after the other? With the server delaying its answers, a gap well
+    // under the delay means the second query left before the first answer came back.
+    facts["log.a_aaaa_gap_ms"] = String(Math.round(Math.abs(aaaa.t_ms - a.t_ms) * 10) / 10);
   }
   return facts;
 }

@@ -26,6 +26,9 @@ const DB_RECORDS: Fixture["records"] = [
   { name: "db.lab.example", type: "AAAA", address: DB_AAAA },
 ];
 
+/** Long enough that waiting for the A answer before asking AAAA would show in the query log. */
+const UNSPEC_DELAY_MS = 100;
+
 /** One server on 127.0.0.1 that knows db.lab.example. */
 function simple(extra: Partial<Fixture> = {}): Fixture {
   return {
@@ -92,10 +95,15 @@ export const dns = {
     },
     {
       id: "unspec",
-      title: "One AF_UNSPEC lookup: A and AAAA",
+      title: `One AF_UNSPEC lookup: A and AAAA (the server answers after ${UNSPEC_DELAY_MS} ms)`,
       role: "demonstration",
       build: PROBE,
-      check: lookup(["one", "db.lab.example", "unspec"], simple()),
+      check: lookup(
+        ["one", "db.lab.example", "unspec"],
+        simple({
+          rules: [{ server: "*", name: "*", action: "delay", delayMs: UNSPEC_DELAY_MS }],
+        }),
+      ),
       expect: [
         {
           result: "success",
@@ -103,10 +111,13 @@ export const dns = {
             "lookup.1.count": "2",
             "log.queries": "2",
             "log.a_aaaa_same_port": "yes",
+            // Sent one after the other, the AAAA query would wait for the delayed A answer.
+            "log.a_aaaa_gap_ms": { max: UNSPEC_DELAY_MS / 2 },
           },
           because:
-            "Both libcs send the A and AAAA queries together from one UDP socket (glibc with " +
-            "sendmmsg unless `options single-request`; musl through one res_msend call).",
+            "Both libcs send the A and AAAA queries together from one UDP socket, the second " +
+            "before the first is answered (glibc with sendmmsg unless `options single-request`; " +
+            "musl through one res_msend call).",
         },
       ],
     },
@@ -467,6 +478,12 @@ export const dns = {
             label: "AF_UNSPEC: A and AAAA on one socket",
             case: "unspec",
             key: "log.a_aaaa_same_port",
+          },
+          {
+            label: "AF_UNSPEC: AAAA sent after A (server delays 100 ms)",
+            case: "unspec",
+            key: "log.a_aaaa_gap_ms",
+            unit: "ms",
           },
           { label: "10 lookups: queries at the server", case: "caching", key: "log.queries" },
           { label: "big answer: addresses", case: "big-answer", key: "lookup.1.count" },

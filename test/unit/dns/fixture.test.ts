@@ -127,6 +127,7 @@ describe("the query log", () => {
       "log.invalid": "2",
       "log.a_aaaa_same_port": "yes",
       "log.first_qtype": "A",
+      "log.a_aaaa_gap_ms": "0.2",
     });
   });
 
