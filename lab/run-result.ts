@@ -73,6 +73,23 @@ export const CaseResultSchema = z.strictObject({
   note: z.string().nullable(),
   /** What reached the DNS fixture, one condensed line per query (DNS cases only). */
   queryLog: z.array(z.string()).optional(),
+  /** Every run of a search (each its own process), in the order tried (search cases only). */
+  tries: z
+    .array(
+      z.strictObject({
+        /** The value substituted for `{value}`. */
+        value: z.number(),
+        /** Survived: exit 0 and no signal. */
+        passed: z.boolean(),
+        exitCode: z.number().int().nullable(),
+        signal: z.string().nullable(),
+        timedOut: z.boolean(),
+        durationMs: MILLISECONDS,
+        /** The probe's `key=value` facts of this run. */
+        measurements: z.record(z.string(), z.string()),
+      }),
+    )
+    .optional(),
 });
 export type CaseResult = z.infer<typeof CaseResultSchema>;
 

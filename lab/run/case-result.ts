@@ -137,3 +137,22 @@ export function elfMeasurements(elf: ElfInfo): Record<string, string> {
     gnu_stack_size: elf.gnuStackSize === null ? "none" : String(elf.gnuStackSize),
   };
 }
+
+/** Every run of a search as the report keeps it: each try is a run of its own, not only a trail. */
+export function searchTries(
+  found: LimitFound,
+  runsByValue: Map<number, ProbeRun>,
+): NonNullable<CaseResult["tries"]> {
+  return found.trials.map((trial) => {
+    const run = runsByValue.get(trial.value);
+    return {
+      value: trial.value,
+      passed: trial.passed,
+      exitCode: run?.exitCode ?? null,
+      signal: run?.signal ?? null,
+      timedOut: run?.timedOut ?? false,
+      durationMs: run?.durationMs ?? 0,
+      measurements: parseMeasurements(run?.stdout ?? ""),
+    };
+  });
+}

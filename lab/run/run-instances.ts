@@ -21,6 +21,7 @@ import {
   repeatFacts,
   resultBase,
   searchObservation,
+  searchTries,
   type ResultBase,
 } from "./case-result.js";
 import { buildKey, type BuildJob } from "./compile-all.js";
@@ -247,13 +248,14 @@ export async function runInstances(
       },
       SEARCH_BATCH,
     );
-    return caseResult(
+    const result = caseResult(
       item.base,
       item.build,
       probeCommand(item.binary, check, null),
       item.expectation,
       searchObservation(check.search, found, runsByValue, Math.round(performance.now() - started)),
     );
+    return { ...result, tries: searchTries(found, runsByValue) };
   }
 
   /** The first run is the one shown and classified; repetitions add min/median/max facts. */

@@ -58,6 +58,17 @@ describe("thread-stack, run for real on glibc and musl", () => {
       // to 1 KiB: the first failure is the next KiB up
       expect(Number(search.measurements["first_failure"])).toBe(limit + 1);
       expect(search.measurements["failure"]).toBe("SIGSEGV");
+      // Every try is in the report as a run of its own, and they agree with the limit.
+      const tries = search.tries ?? [];
+      expect(tries.length).toBe(Number(search.measurements["runs"]));
+      expect(Math.max(...tries.filter((t) => t.passed).map((t) => t.value))).toBe(limit);
+      for (const t of tries) {
+        if (t.passed) expect(t.measurements["survived"], `${t.value} KiB`).toBe("yes");
+        else expect(t.signal, `${t.value} KiB`).toBe("SIGSEGV");
+      }
+      expect(tries.find((t) => t.value === limit)?.measurements["requested_kib"]).toBe(
+        String(limit),
+      );
     }
   });
 
