@@ -23,8 +23,9 @@ export interface LimitFound {
 
 /**
  * Finds the largest passing value with few round trips: first it brackets the limit by doubling
- * from `from` (all doublings in one batch), then it splits the bracket into `batchSize + 1` parts
- * per batch until the bracket is `resolution` wide. With a batch of 7 a bracket shrinks eightfold
+ * from `from` (all doublings in one batch), then, given an estimate, tries a round of values
+ * around it, then it splits the bracket into `batchSize + 1` parts per batch until the bracket is
+ * `resolution` wide. With a batch of 7 a bracket shrinks eightfold
  * per round, so 4096 -> 1 takes four rounds instead of twelve separate runs.
  *
  * The probe is assumed monotonic (a bigger array never survives where a smaller one crashed); when
@@ -34,6 +35,8 @@ export async function findLimit(
   search: Pick<Search, "from" | "max" | "resolution">,
   runTrials: TrialRunner,
   batchSize = 7,
+  /** Asked once after the doubling round: an estimate of the limit, or null (see hintKey). */
+  hint: () => number | null = () => null,
 ): Promise<LimitFound> {
   const trials: Trial[] = [];
   let rounds = 0;
@@ -55,6 +58,20 @@ export async function findLimit(
     const lo = passing.length > 0 ? Math.max(...passing.map((t) => t.value)) : null;
     return { lo, hi };
   };
+
+  // One round around the estimate, inside the bracket: the estimate itself and the next value up
+  // (when the estimate is exact, that round ends the search), and steps of growing size below
+  // and above it (when it is close, the bracket shrinks to one of those steps).
+  const estimate = hint();
+  const bracket = bounds();
+  if (estimate !== null && bracket.lo !== null && bracket.hi !== null) {
+    const { lo, hi } = bracket;
+    const r = search.resolution;
+    const around = [0, 1, -4, 4, -16, -64]
+      .map((step) => Math.round(estimate + step * r))
+      .filter((v) => v > lo && v < hi);
+    if (around.length > 0) await run([...new Set(around)]);
+  }
 
   for (let { lo, hi } = bounds(); lo !== null && hi !== null && hi - lo > search.resolution;) {
     const width = hi - lo;

@@ -244,9 +244,10 @@ export async function runInstances(
           { timeoutMs: check.timeoutMs },
         );
         values.forEach((v, i) => runsByValue.set(v, runs[i] as ProbeRun));
-        return runs.map((r) => r.exitCode === 0 && r.signal === null);
+        return runs.map(survived);
       },
       SEARCH_BATCH,
+      () => searchHint(check.search.hintKey, runsByValue),
     );
     const result = caseResult(
       item.base,
@@ -353,4 +354,17 @@ async function mapWithLimit<T, R>(
 
 export function elapsed(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
+
+function survived(run: ProbeRun): boolean {
+  return run.exitCode === 0 && run.signal === null;
+}
+
+/** The estimate a search's probe printed (its `hintKey` fact) in the largest try that passed. */
+function searchHint(key: string | undefined, runsByValue: Map<number, ProbeRun>): number | null {
+  if (!key) return null;
+  const passed = [...runsByValue].filter(([, run]) => survived(run)).sort(([a], [b]) => b - a);
+  const fact = passed[0] ? parseMeasurements(passed[0][1].stdout)[key] : undefined;
+  const value = fact === undefined || fact === "" ? Number.NaN : Number(fact);
+  return Number.isFinite(value) ? value : null;
 }

@@ -189,6 +189,15 @@ export const SearchSchema = z.strictObject({
   resolution: z.number().int().positive(),
   /** What the value counts, for reports: `KiB`. */
   unit: z.string().min(1),
+  /**
+   * A fact the probe prints that estimates the limit (thread-stack: `stack_kib`, the stack the
+   * thread got). After the doubling round, the next round tries values around it, so the search
+   * lands near the boundary at once; the limit is still what the runs on both sides of it showed.
+   */
+  hintKey: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_.]*$/)
+    .optional(),
 });
 export type Search = z.infer<typeof SearchSchema>;
 

@@ -126,7 +126,8 @@ export const threadStack = {
         kind: "search",
         on: "every",
         args: ["{value}", "default"],
-        search: { from: 64, max: 65_536, resolution: 1, unit: "KiB" },
+        // The probe prints the stack its thread got: the array cannot be much larger.
+        search: { from: 64, max: 65_536, resolution: 1, unit: "KiB", hintKey: "stack_kib" },
       },
       expect: [
         {

@@ -41,6 +41,39 @@ describe("findLimit", () => {
     expect(probe.asked.length).toBeLessThanOrEqual(6);
   });
 
+  test.each([
+    // [limit, estimate]: exact (musl: the reported stack is all usable), a few below (glibc:
+    // descriptor and TLS), far off, and an estimate outside the bracket
+    [130, 130, 2],
+    [8_187, 8_192, 4],
+    [5_000, 8_192],
+    [129, 40_000],
+  ])(
+    "an estimate seeds one round around it: limit %i from estimate %i",
+    async (limit, estimate, rounds?: number) => {
+      const probe = fakeProbe(limit);
+      const found = await findLimit(SEARCH, probe.run, 3, () => estimate);
+      // The answer never depends on the estimate: both sides of the boundary were run.
+      expect(found).toMatchObject({ limit, firstFailure: limit + 1, monotonic: true });
+      if (rounds !== undefined) expect(found.rounds).toBe(rounds);
+      const plain = await findLimit(SEARCH, fakeProbe(limit).run, 3);
+      expect(found.limit).toBe(plain.limit);
+    },
+  );
+
+  test("the estimate is asked for after the doubling round, once", async () => {
+    const probe = fakeProbe(8_187);
+    let asked = 0;
+    await findLimit(SEARCH, probe.run, 3, () => {
+      asked += 1;
+      expect(probe.asked).toHaveLength(1);
+      return 8_192;
+    });
+    expect(asked).toBe(1);
+    // Inside the bracket (4096, 8192): the estimate's neighbours below it.
+    expect(probe.asked[1]).toEqual([8_188, 8_176, 8_128]);
+  });
+
   test("far fewer rounds than one run at a time", async () => {
     const batched = fakeProbe(8_187);
     const single = fakeProbe(8_187);
