@@ -7,33 +7,41 @@ export function visibleLength(text: string): number {
 
 /**
  * Wraps at spaces to `width` visible columns; a word longer than a line (a path, a command) is cut
- * hard. Leading indentation is kept on continuation lines so nested output stays readable.
+ * hard. Leading indentation is kept on continuation lines so nested output stays readable, and a
+ * bullet item ("• …") continues under its text, not under its bullet.
  */
 export function wrap(text: string, width: number): string[] {
   const lines: string[] = [];
   for (const raw of text.split("\n")) {
-    const indent = /^\s*/.exec(raw)?.[0] ?? "";
-    const room = Math.max(10, width - indent.length);
+    const lead = /^\s*/.exec(raw)?.[0] ?? "";
+    const hang = raw.startsWith("• ", lead.length) ? "  " : "";
+    let indent = lead;
+    const push = (content: string) => {
+      lines.push(indent + content);
+      indent = lead + hang;
+    };
+    const room = () => Math.max(10, width - indent.length);
     let line = "";
-    for (const word of raw.slice(indent.length).split(" ")) {
+    for (const word of raw.slice(lead.length).split(" ")) {
       let rest = word;
-      while (visibleLength(rest) > room) {
+      while (visibleLength(rest) > room()) {
         if (line) {
-          lines.push(indent + line);
+          push(line);
           line = "";
         }
-        lines.push(indent + rest.slice(0, room));
-        rest = rest.slice(room);
+        const cut = room();
+        push(rest.slice(0, cut));
+        rest = rest.slice(cut);
       }
       const candidate = line ? `${line} ${rest}` : rest;
-      if (visibleLength(candidate) > room) {
-        lines.push(indent + line);
+      if (visibleLength(candidate) > room()) {
+        push(line);
         line = rest;
       } else {
         line = candidate;
       }
     }
-    lines.push(indent + line);
+    push(line);
   }
   return lines;
 }

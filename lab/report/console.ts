@@ -30,7 +30,7 @@ export function renderConsole(result: RunResult, options: ConsoleOptions): strin
   const width = Math.max(60, options.width);
   return [
     renderTitle(result, c, width),
-    ...result.scenarios.map((scenario) => renderScenario(result, scenario, c, width)),
+    ...result.scenarios.flatMap((scenario) => renderScenario(result, scenario, c, width)),
     ...(result.baseline ? [renderBaseline(result.baseline, c, width)] : []),
     renderSummary(result, c, width),
   ].join("\n");
@@ -53,12 +53,16 @@ function renderTitle(result: RunResult, c: ChalkInstance, width: number): string
   return box(null, lines, width);
 }
 
+/**
+ * A scenario's box (its cases, sweeps and tables, in the scenario's order), then a box of the
+ * popular claims this run checked and a closing box of what to do, each only when it has content.
+ */
 function renderScenario(
   result: RunResult,
   scenario: ScenarioResult,
   c: ChalkInstance,
   width: number,
-): string {
+): string[] {
   const lines: string[] = [c.dim(scenario.description), ""];
   const inner = width - 4;
   const sweeps = new Map(sweepViews(result, scenario).map((view) => [view.caseId, view]));
@@ -94,11 +98,14 @@ function renderScenario(
     }
   });
   lines.push(...tablesAfter(null));
+  lines.push(c.dim(`Sources: ${scenario.sources.join(" · ")}`));
+  const boxes = [box(`${scenario.id}: ${scenario.title}`.slice(0, width - 8), lines, width)];
+
   const claims = claimViews(result, scenario);
   if (claims.length > 0) {
-    lines.push(c.bold("Claims checked against this run"));
+    const claimLines: string[] = [];
     for (const claim of claims) {
-      lines.push(`  “${claim.claim}”`);
+      claimLines.push(`“${claim.claim}”`);
       for (const check of claim.checks) {
         const verdict =
           check.holds === null
@@ -106,18 +113,19 @@ function renderScenario(
             : check.holds
               ? c.green("holds")
               : c.red("does not hold");
-        lines.push(`    ${check.column.label}: ${check.value ?? "—"} → ${verdict}`);
+        claimLines.push(`  ${check.column.label}: ${check.value ?? "—"} → ${verdict}`);
       }
     }
-    lines.push("");
+    boxes.push(box(`${scenario.id}: claims checked against this run`, claimLines, width));
   }
+
   const advice = adviceViews(result, scenario);
   if (advice.length > 0) {
-    lines.push(c.bold("What to do"));
+    const adviceLines: string[] = [];
     for (const item of advice) {
-      lines.push(`  • ${item.text}`);
+      adviceLines.push(`• ${item.text}`);
       for (const m of item.measured) {
-        lines.push(c.dim(`    ${m.column.label}: ${m.value ?? "—"}`));
+        adviceLines.push(c.dim(`  ${m.column.label}: ${m.value ?? "—"}`));
       }
       if (item.evidence.length > 0) {
         const proof = item.evidence.map((e) => {
@@ -127,13 +135,12 @@ function renderScenario(
           });
           return `${e.column.id} ${counts.join(", ")}`;
         });
-        lines.push(c.dim(`    measured: ${proof.join(" · ")}`));
+        adviceLines.push(c.dim(`  measured: ${proof.join(" · ")}`));
       }
     }
-    lines.push("");
+    boxes.push(box(`${scenario.id}: what to do`, adviceLines, width));
   }
-  lines.push(c.dim(`Sources: ${scenario.sources.join(" · ")}`));
-  return box(`${scenario.id}: ${scenario.title}`.slice(0, width - 8), lines, width);
+  return boxes;
 }
 
 function renderMeasurementTable(

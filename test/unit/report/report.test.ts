@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { InfrastructureError } from "../../../lab/errors.js";
+import { wrap } from "../../../lab/report/box.js";
 import { renderConsole } from "../../../lab/report/console.js";
 import { renderJson, writeJsonReport } from "../../../lab/report/json.js";
 import { withUnit } from "../../../lab/report/scenario-views.js";
@@ -27,6 +28,20 @@ describe("console report", () => {
     const colored = renderConsole(SAMPLE_RESULT, { color: true, width: 100 });
     expect(colored).toMatch(/\u001b\[/);
     expect(colored.replace(/\u001b\[[0-9;]*m/g, "")).toBe(plain);
+  });
+});
+
+describe("wrapping inside boxes", () => {
+  test("continuation lines keep the indentation; a bullet item continues under its text", () => {
+    expect(wrap("    why: one two three four", 16)).toEqual(["    why: one two", "    three four"]);
+    expect(wrap("• alpha beta gamma delta", 14)).toEqual(["• alpha beta", "  gamma delta"]);
+    expect(wrap("  • alpha beta gamma", 14)).toEqual(["  • alpha beta", "    gamma"]);
+  });
+
+  test("a word longer than a line is cut hard, and nothing is lost", () => {
+    const lines = wrap("x /a/very/long/path/that/cannot/fit y", 12);
+    expect(lines.every((l) => l.length <= 12)).toBe(true);
+    expect(lines.join("").replace(/ /g, "")).toBe("x/a/very/long/path/that/cannot/fity");
   });
 });
 
