@@ -51,16 +51,13 @@ describe("interrupted runs", () => {
       await new Promise((resolve) => setTimeout(resolve, delay));
       child.kill(signal);
       const result = await child;
-      if (result.exitCode === 0) {
-        // The run finished before the signal arrived: nothing to interrupt, and that is fine.
-        expect(assertReportsWhole(out)).toContain("latest.json");
-      } else {
-        expect(result.exitCode).toBe(signal === "SIGINT" ? 130 : 143);
-        expect(labStderr(String(result.stderr))).toMatch(
-          new RegExp(`${signal}: removing this run's containers`),
-        );
-        expect(assertReportsWhole(out)).toEqual([]);
-      }
+      // hello and thread-stack take several seconds warm, far longer than the latest moment: the
+      // signal always lands mid-run, so anything but 130/143 is a failure, never a pass.
+      expect(result.exitCode).toBe(signal === "SIGINT" ? 130 : 143);
+      expect(labStderr(String(result.stderr))).toMatch(
+        new RegExp(`${signal}: removing this run's containers`),
+      );
+      expect(assertReportsWhole(out)).toEqual([]);
       expect(await containersOwnedBy(child.pid)).toEqual([]);
       rmSync(out, { recursive: true, force: true });
     },
