@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +8,7 @@ import { RUN_RESULT_SCHEMA_FILE } from "../../lab/report/run-result-json-schema.
 import { publishedSchemaErrors } from "../published-schema.js";
 import { RunResultSchema, type BaselineChange, type RunResult } from "../../lab/run-result.js";
 import { labStderr, runCli } from "../cli-runner.js";
+import { containersOwnedBy } from "./helpers.js";
 
 /**
  * The report flags as a CI pipeline uses them, on the real CLI and a real run of `hello`: write a
@@ -170,5 +172,27 @@ describe("reports and baselines, on the real CLI", () => {
     expect(labStderr(String(result.stderr))).toBe(
       `musl-lab: baseline ${file} has schema version 0 but this musl-lab writes version 1; compare with a report of this version or replace it with --accept`,
     );
+  });
+
+  test("a read-only reports folder: one line, exit 2, the previous latest.json intact, no container left", async () => {
+    const out = mkdtempSync(join(tmpdir(), "musl-lab-readonly-"));
+    writeFileSync(join(out, "latest.json"), "previous");
+    // Read-only for root too: a remount, not a permission bit (CI runs as root).
+    execFileSync("mount", ["--bind", out, out]);
+    execFileSync("mount", ["-o", "remount,bind,ro", out]);
+    try {
+      const child = runCli(["hello", "--output-dir", out]);
+      const result = await child;
+      expect(result.exitCode).toBe(2);
+      expect(labStderr(String(result.stderr)).split("\n").at(-1)).toBe(
+        `musl-lab: cannot write the JSON report to ${out}: EROFS`,
+      );
+      expect(String(result.stderr)).not.toMatch(/\n\s+at /);
+      expect(readFileSync(join(out, "latest.json"), "utf8")).toBe("previous");
+      expect(readdirSync(out)).toEqual(["latest.json"]);
+      expect(await containersOwnedBy(child.pid)).toBe(0);
+    } finally {
+      execFileSync("umount", [out]);
+    }
   });
 });
