@@ -36,6 +36,13 @@ export function renderConsole(result: RunResult, options: ConsoleOptions): strin
   ].join("\n");
 }
 
+/** What `locale -a` listed: the locales glibc can load; musl has no locale data to list. */
+function localesOf(environment: RunResult["environments"][number]): string {
+  return environment.locales === null
+    ? "no `locale` command (musl ships no locale data)"
+    : `locale -a: ${environment.locales.join(" ")}`;
+}
+
 function renderTitle(result: RunResult, c: ChalkInstance, width: number): string {
   const lines = [
     c.bold(`musl-lab ${result.tool.version}: how programs behave on glibc and on musl`),
@@ -45,7 +52,7 @@ function renderTitle(result: RunResult, c: ChalkInstance, width: number): string
     ...result.environments.map(
       (e) =>
         `  ${c.bold(e.id.padEnd(12))} ${e.libc.family} ${e.libc.version} · ${e.distro} · ` +
-        `${e.imageMode} image ${e.imageTag} · kernel ${e.kernel}`,
+        `${e.imageMode} image ${e.imageTag} · kernel ${e.kernel} · ${localesOf(e)}`,
     ),
   ];
   if (result.setup.length > 0)
