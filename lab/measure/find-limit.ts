@@ -23,10 +23,10 @@ export interface LimitFound {
 
 /**
  * Finds the largest passing value with few round trips: first it brackets the limit by doubling
- * from `from` (all doublings in one batch), then, given an estimate, tries a round of values
+ * from `from` (all doublings in one batch), then, given an estimate, tries one round of values
  * around it, then it splits the bracket into `batchSize + 1` parts per batch until the bracket is
- * `resolution` wide. With a batch of 7 a bracket shrinks eightfold
- * per round, so 4096 -> 1 takes four rounds instead of twelve separate runs.
+ * `resolution` wide. With a batch of 7 a bracket shrinks eightfold per round, so 4096 -> 1 takes
+ * four rounds instead of twelve separate runs.
  *
  * The probe is assumed monotonic (a bigger array never survives where a smaller one crashed); when
  * it is not, the smallest failing value wins and `monotonic` says so.

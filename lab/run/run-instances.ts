@@ -38,7 +38,7 @@ const PARALLEL_UNITS = 2;
  */
 const SEARCH_BATCH = 3;
 
-/** Runs per batch: one exec round trip (~50 ms) serves this many probe runs. */
+/** Runs per batch: one exec round trip (~90 ms here) serves this many probe runs. */
 const BATCH_SIZE = 8;
 
 /**
