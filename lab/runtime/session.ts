@@ -14,7 +14,7 @@ import {
   trackStart,
   untrackContainer,
 } from "./container-registry.js";
-import { decodeExitStatus, type SignalName } from "./signals.js";
+import { decodeExitStatus, endedByTimeLimit, type SignalName } from "./signals.js";
 import { readSingleFileFromTar } from "./tar.js";
 
 /** busybox `sleep` has no `infinity`; the container is removed long before this runs out. */
@@ -413,7 +413,7 @@ export class EnvironmentSession {
         stdout: run.stdout,
         stderr: run.stderr,
         durationMs: run.durationMs,
-        timedOut: status.signal === "SIGKILL" && run.durationMs >= seconds(items[i]!) * 1000 - 100,
+        timedOut: endedByTimeLimit(status.signal, run.durationMs, seconds(items[i]!) * 1000),
         setupFailed: run.status === null,
         after: run.after,
         oomKilled: run.oomKills > 0,

@@ -30,3 +30,19 @@ export function decodeExitStatus(status: number): {
   }
   return { exitCode: status, signal: null };
 }
+
+/** How early a SIGKILL may come and still be the time limit's: the shell times runs to 10 ms. */
+const TIMEOUT_SLACK_MS = 100;
+
+/**
+ * Whether a run ended at its time limit: `timeout -s KILL` sent the SIGKILL, and it came when the
+ * limit was up. A SIGKILL well before that came from elsewhere (the OOM killer, a probe killing
+ * itself) and is reported as what it was, not as a timeout.
+ */
+export function endedByTimeLimit(
+  signal: SignalName | null,
+  durationMs: number,
+  limitMs: number,
+): boolean {
+  return signal === "SIGKILL" && durationMs >= limitMs - TIMEOUT_SLACK_MS;
+}

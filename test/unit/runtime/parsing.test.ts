@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { parseDetection } from "../../../lab/runtime/detect.js";
 import { dockerEndpoint } from "../../../lab/runtime/docker-engine.js";
-import { decodeExitStatus, signalName } from "../../../lab/runtime/signals.js";
+import { decodeExitStatus, endedByTimeLimit, signalName } from "../../../lab/runtime/signals.js";
 import { readSingleFileFromTar } from "../../../lab/runtime/tar.js";
 
 const SEP = "----musl-lab----\n";
@@ -102,5 +102,19 @@ describe("readSingleFileFromTar", () => {
   });
   test("an archive without a file is an error", () => {
     expect(() => readSingleFileFromTar(Buffer.alloc(1024))).toThrow(/no regular file/);
+  });
+});
+
+describe("a run that ended at its time limit", () => {
+  test("a SIGKILL when the limit was up is a timeout", () => {
+    expect(endedByTimeLimit("SIGKILL", 1_000, 1_000)).toBe(true);
+    expect(endedByTimeLimit("SIGKILL", 990, 1_000)).toBe(true); // timed to 10 ms
+    expect(endedByTimeLimit("SIGKILL", 3_020, 3_000)).toBe(true);
+  });
+
+  test("an early SIGKILL (the OOM killer) or another signal is not", () => {
+    expect(endedByTimeLimit("SIGKILL", 400, 30_000)).toBe(false);
+    expect(endedByTimeLimit("SIGSEGV", 1_000, 1_000)).toBe(false);
+    expect(endedByTimeLimit(null, 1_000, 1_000)).toBe(false);
   });
 });
