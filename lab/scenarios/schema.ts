@@ -269,7 +269,6 @@ export const CaseSchema = z.strictObject({
 });
 export type Case = z.infer<typeof CaseSchema>;
 
-/** A fact a report shows: one measurement of one case (or of one value of a sweep). */
 /**
  * The unit a report writes after a numeric fact: one word form, or both when the fact can be 1
  * ("1 TCP query", "3 TCP queries").
@@ -280,6 +279,7 @@ export const UnitSchema = z.union([
 ]);
 export type Unit = z.infer<typeof UnitSchema>;
 
+/** A fact a report shows: one measurement of one case (or of one value of a sweep). */
 export const MeasurementRefSchema = z.strictObject({
   /** A case id, or `<case id>-<value>` for one value of a sweep. */
   case: z.string().regex(KEBAB_ID),
