@@ -115,9 +115,9 @@ export const dns = {
             "log.a_aaaa_gap_ms": { max: UNSPEC_DELAY_MS / 2 },
           },
           because:
-            "Both libcs send the A and AAAA queries together from one UDP socket, the second " +
-            "before the first is answered (glibc with sendmmsg unless `options single-request`; " +
-            "musl through one res_msend call).",
+            "Both libcs send the A and AAAA queries from one UDP socket, the second before the " +
+            "first is answered: glibc right after the first (unless `options single-request`), " +
+            "musl both at once through one res_msend call.",
         },
       ],
     },
@@ -480,7 +480,7 @@ export const dns = {
             key: "log.a_aaaa_same_port",
           },
           {
-            label: "AF_UNSPEC: AAAA sent after A (server delays 100 ms)",
+            label: `AF_UNSPEC: AAAA sent after A (server delays ${UNSPEC_DELAY_MS} ms)`,
             case: "unspec",
             key: "log.a_aaaa_gap_ms",
             unit: "ms",
