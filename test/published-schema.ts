@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { Ajv2020 } from "ajv/dist/2020.js";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { RUN_RESULT_SCHEMA_FILE } from "../lab/report/run-result-json-schema.js";
 
 /**
@@ -8,12 +8,22 @@ import { RUN_RESULT_SCHEMA_FILE } from "../lab/report/run-result-json-schema.js"
  * Returns the validator's errors, one line each ("" when the report is valid).
  */
 export function publishedSchemaErrors(report: unknown): string {
-  // zod writes `format: date-time` beside a `pattern` that already checks it; `true` tells ajv the
-  // format is known, so strict mode does not reject the schema for it.
-  const ajv = new Ajv2020({ allErrors: true, strict: true, formats: { "date-time": true } });
-  const validate = ajv.compile(JSON.parse(readFileSync(RUN_RESULT_SCHEMA_FILE, "utf8")));
+  const validate = validator();
   if (validate(report)) return "";
   return (validate.errors ?? [])
     .map((e) => `${e.instancePath || "/"} ${e.message ?? ""} ${JSON.stringify(e.params)}`)
     .join("\n");
+}
+
+/** The schema file is read and compiled once per test file, however many reports it checks. */
+let compiled: ValidateFunction | null = null;
+function validator(): ValidateFunction {
+  // zod writes `format: date-time` beside a `pattern` that already checks it; `true` tells ajv the
+  // format is known, so strict mode does not reject the schema for it.
+  compiled ??= new Ajv2020({
+    allErrors: true,
+    strict: true,
+    formats: { "date-time": true },
+  }).compile(JSON.parse(readFileSync(RUN_RESULT_SCHEMA_FILE, "utf8")));
+  return compiled;
 }

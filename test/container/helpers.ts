@@ -19,19 +19,25 @@ export async function countRunContainers(): Promise<number> {
   return containers.length;
 }
 
-/** Lab containers whose owner is the process `pid` (a CLI the test started), alive or not. */
-export async function containersOwnedBy(pid: number | undefined): Promise<number> {
+/** Ids of the lab containers whose owner is the process `pid` (a CLI a test started), alive or not. */
+export async function containersOwnedBy(pid: number | undefined): Promise<string[]> {
   const docker = (await getContainerRuntimeClient()).container.dockerode;
   const all = await docker.listContainers({ all: true, filters: { label: [`${LABEL_LAB}=true`] } });
-  return all.filter((c) => c.Labels[LABEL_OWNER_PID] === String(pid)).length;
+  return all.filter((c) => c.Labels[LABEL_OWNER_PID] === String(pid)).map((c) => c.Id);
 }
 
-/** Polls until the CLI started as `pid` has a container of its own (or a minute has passed). */
-export async function untilContainersOf(pid: number | undefined): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while ((await containersOwnedBy(pid)) === 0 && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
+/** Polls `check` until it holds; fails the test when it does not within `timeoutMs`. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** Waits until the CLI started as `pid` has a container of its own (at most a minute). */
+export function untilContainersOf(pid: number | undefined): Promise<void> {
+  return waitFor(async () => (await containersOwnedBy(pid)).length > 0, 60_000);
 }
 
 /** A finder for one case result on one environment; a missing one fails the test loudly. */

@@ -4,24 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { getContainerRuntimeClient } from "testcontainers";
 import { describe, expect, test } from "vitest";
-import { LABEL_LAB, LABEL_OWNER_PID } from "../../lab/runtime/container-registry.js";
 import { labStderr, runCli } from "../cli-runner.js";
+import { containersOwnedBy, untilContainersOf, waitFor } from "./helpers.js";
 
 const DOCKER_SOCKET = "/var/run/docker.sock";
-
-async function containersOwnedBy(pid: number | undefined): Promise<string[]> {
-  const docker = (await getContainerRuntimeClient()).container.dockerode;
-  const all = await docker.listContainers({ all: true, filters: { label: [`${LABEL_LAB}=true`] } });
-  return all.filter((c) => c.Labels[LABEL_OWNER_PID] === String(pid)).map((c) => c.Id);
-}
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 /** Every report file in `dir` is complete JSON: nothing half-written, no temporary left. */
 function assertReportsWhole(dir: string): string[] {
@@ -47,7 +33,7 @@ describe("interrupted runs", () => {
     async (delay, signal) => {
       const out = mkdtempSync(join(tmpdir(), "musl-lab-interrupt-"));
       const child = runCli(["hello", "thread-stack", "--output-dir", out]);
-      await waitFor(async () => (await containersOwnedBy(child.pid)).length > 0, 60_000);
+      await untilContainersOf(child.pid);
       await new Promise((resolve) => setTimeout(resolve, delay));
       child.kill(signal);
       const result = await child;
