@@ -4,11 +4,19 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { execa } from "execa";
 import { InfrastructureError } from "../errors.js";
+import { withHostLock } from "./host-lock.js";
 import { labCacheDir } from "./paths.js";
 
 const DEFAULT_SOCKET = "/var/run/docker.sock";
 const PING_TIMEOUT_MS = 2_000;
 const DAEMON_START_TIMEOUT_MS = 60_000;
+/**
+ * How long apt waits for dpkg's lock when something other than a lab holds it (an admin's apt,
+ * unattended-upgrades); labs among themselves already take turns through the host lock.
+ */
+const APT_LOCK_TIMEOUT_S = 120;
+/** One lock for everything that installs or starts something on the host. */
+const PROVISION_LOCK = "provision";
 const HOW_TO_GET_DOCKER =
   "install and start Docker (Docker Desktop, or `apt-get install docker.io && dockerd &` as root), " +
   "or point DOCKER_HOST at a running engine";
@@ -101,10 +109,17 @@ export async function ensureDockerEngine(log: Log): Promise<EngineReport> {
     actions.push(line);
     log(line);
   };
-  if (!(await hasCommand("dockerd"))) {
-    await aptInstall(["docker.io"], say);
-  }
-  await startDockerd(endpoint, say);
+  await withHostLock(PROVISION_LOCK, "starting a Docker engine", log, async () => {
+    // Another lab may have started one while this one waited for the lock.
+    if (await pingDocker(endpoint)) {
+      say(`provision: a Docker engine answers at ${endpoint.description} (started meanwhile)`);
+      return;
+    }
+    if (!(await hasCommand("dockerd"))) {
+      await aptInstall(["docker.io"], say);
+    }
+    await startDockerd(endpoint, say);
+  });
   return { endpoint, actions };
 }
 
@@ -113,10 +128,14 @@ export async function ensureHostCommands(
   wanted: { command: string; debianPackage: string }[],
   log: Log,
 ): Promise<void> {
-  const missing: string[] = [];
-  for (const { command, debianPackage } of wanted) {
-    if (!(await hasCommand(command))) missing.push(debianPackage);
-  }
+  const missingOf = async () => {
+    const missing: string[] = [];
+    for (const { command, debianPackage } of wanted) {
+      if (!(await hasCommand(command))) missing.push(debianPackage);
+    }
+    return missing;
+  };
+  const missing = await missingOf();
   if (missing.length === 0) return;
   if (process.env["LAB_NO_PROVISION"] === "1") {
     throw new InfrastructureError(
@@ -124,7 +143,11 @@ export async function ensureHostCommands(
     );
   }
   assertCanProvision(missing.join(", "));
-  await aptInstall(missing, log);
+  await withHostLock(PROVISION_LOCK, `installing ${missing.join(", ")}`, log, async () => {
+    // The image built beside this one (or another lab) may have installed it while we waited.
+    const stillMissing = await missingOf();
+    if (stillMissing.length > 0) await aptInstall(stillMissing, log);
+  });
 }
 
 function assertCanProvision(what: string): void {
@@ -158,9 +181,11 @@ async function hasCommand(command: string): Promise<boolean> {
 
 async function aptInstall(packages: string[], log: Log): Promise<void> {
   const started = Date.now();
+  log(`provision: installing ${packages.join(", ")} with apt-get …`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const lockTimeout = ["-o", `DPkg::Lock::Timeout=${APT_LOCK_TIMEOUT_S}`];
   const install = () =>
-    execa("apt-get", ["install", "-y", "--no-install-recommends", ...packages], {
+    execa("apt-get", [...lockTimeout, "install", "-y", "--no-install-recommends", ...packages], {
       env,
       reject: false,
       all: true,
@@ -168,7 +193,7 @@ async function aptInstall(packages: string[], log: Log): Promise<void> {
   let result = await install();
   if (result.exitCode !== 0) {
     // A fresh machine may have no package lists yet; one update is cheap and usually the fix.
-    await execa("apt-get", ["update"], { env, reject: false });
+    await execa("apt-get", [...lockTimeout, "update"], { env, reject: false });
     result = await install();
   }
   if (result.exitCode !== 0) {

@@ -14,6 +14,7 @@ import {
 } from "../environments/schema.js";
 import { InfrastructureError } from "../errors.js";
 import { ensureHostCommands, seconds, tail, type Log } from "./docker-engine.js";
+import { withHostLock } from "./host-lock.js";
 import { DOCKER_DIR, labCacheDir } from "./paths.js";
 
 export type ImagesOption = "auto" | ImageMode;
@@ -107,6 +108,21 @@ export async function ensureImage(
 ): Promise<{ built: boolean; imageId: string }> {
   const existing = await inspectImage(docker, image.tag);
   if (existing) return { built: false, imageId: existing };
+  // Two labs on one engine (two terminals, two checkouts) must not build one tag at once: the
+  // second waits, then finds the image the first one built.
+  const lockName = `image-${image.tag.replace(/[^A-Za-z0-9.-]/g, "_")}`;
+  return withHostLock(lockName, `building ${image.tag}`, log, async () => {
+    const builtMeanwhile = await inspectImage(docker, image.tag);
+    if (builtMeanwhile) return { built: false, imageId: builtMeanwhile };
+    return buildImage(docker, image, log);
+  });
+}
+
+async function buildImage(
+  docker: Dockerode,
+  image: ResolvedImage,
+  log: Log,
+): Promise<{ built: boolean; imageId: string }> {
   const started = Date.now();
   log(`image ${image.environment.id}: building ${image.tag} (${image.mode} recipe)`);
   if ("dockerfile" in image.recipe) {
