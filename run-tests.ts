@@ -9,6 +9,8 @@ import type { Exercise } from "./lab/classroom/schema.js";
 import { renderLesson } from "./lab/classroom/lesson-view.js";
 import { VERDICT_VIEWS } from "./lab/classroom/verdict-views.js";
 import { HELP, parseCommandLine, type ExerciseOptions } from "./lab/cli/args.js";
+import { wantsColor } from "./lab/cli/color.js";
+import { planOutputs, userDirectory } from "./lab/cli/output-paths.js";
 import { isLabError, type LabError } from "./lab/errors.js";
 import { compareWithBaseline } from "./lab/report/baseline-diff.js";
 import { readBaseline, writeBaseline } from "./lab/report/baseline-file.js";
@@ -26,7 +28,7 @@ let interruptedBy: keyof typeof SIGNAL_EXIT | null = null;
 
 /** Colour and width of everything printed for a person, decided once. */
 const DISPLAY = {
-  color: !process.env["NO_COLOR"] && (!!process.env["FORCE_COLOR"] || !!process.stdout.isTTY),
+  color: wantsColor(process.env, !!process.stdout.isTTY),
   width: Math.min(process.stdout.columns || 100, 120),
 };
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -49,8 +51,11 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
 
-  // Read before the run: a wrong baseline path must cost seconds, not a whole run.
-  const baseline = options.baselineFile ? readBaseline(options.baselineFile, options.accept) : null;
+  // Checked and read before the run: a wrong path must cost seconds, not a whole run.
+  const outputs = planOutputs(options, userDirectory(), join(REPO_ROOT, "reports"));
+  const baseline = outputs.baseline
+    ? readBaseline(outputs.baseline.path, options.accept, outputs.baseline.given)
+    : null;
 
   const run = await runLab({
     scenarios: options.scenarios,
@@ -62,8 +67,8 @@ async function main(argv: string[]): Promise<number> {
   const result = baseline ? compareWithBaseline(run, baseline, options.accept) : run;
 
   const reporterOptions: ReporterOptions = {
-    outputDir: options.outputDir ?? join(REPO_ROOT, "reports"),
-    junitFile: options.junitFile,
+    outputDir: outputs.outputDir,
+    junitFile: outputs.junitFile,
     ...DISPLAY,
   };
   // The JSON report file is always written (it is what baselines and pipelines read), first.
@@ -75,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
     announced.push(...output.files.map((file) => `${file.what}: ${file.path}`));
   }
   if (baseline && options.accept) {
-    announced.push(`baseline written: ${writeBaseline(result, baseline.file)}`);
+    announced.push(writeBaseline(result, baseline));
   }
   if (options.formats.includes("console")) {
     // The boxes show what happened; the lesson behind each scenario is one command away.

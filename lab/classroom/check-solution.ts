@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UsageError } from "../errors.js";
+import { readUserFile } from "../read-user-file.js";
 import { runLab } from "../run-lab.js";
 import type { Log } from "../runtime/docker-engine.js";
 import type { ImagesOption } from "../runtime/images.js";
@@ -34,24 +35,14 @@ export interface SolutionCheckOptions {
  * for any other wrong command-line argument.
  */
 export function readSolution(path: string, displayName: string = path): Buffer {
-  let size: number;
-  try {
-    const stat = statSync(path);
-    if (stat.isDirectory()) throw Object.assign(new Error(), { code: "EISDIR" });
-    size = stat.size;
-  } catch (error) {
-    throw new UsageError(`cannot read the solution ${displayName}: ${reason(error)}`);
-  }
-  if (size > MAX_SOLUTION_BYTES) {
+  const read = readUserFile(path, MAX_SOLUTION_BYTES);
+  if (read.ok) return read.bytes;
+  if (read.problem === "too-large") {
     throw new UsageError(
-      `the solution ${displayName} has ${size} bytes; a solution is a C file of at most ${MAX_SOLUTION_BYTES} bytes`,
+      `the solution ${displayName} has more than ${MAX_SOLUTION_BYTES} bytes; a solution is a C file of at most ${MAX_SOLUTION_BYTES} bytes`,
     );
   }
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    throw new UsageError(`cannot read the solution ${displayName}: ${reason(error)}`);
-  }
+  throw new UsageError(`cannot read the solution ${displayName}: ${read.reason}`);
 }
 
 export function solutionInfo(source: Buffer, displayName: string): SolutionInfo {
@@ -85,16 +76,4 @@ export async function checkSolution(options: SolutionCheckOptions): Promise<Exer
   } finally {
     rmSync(folder, { recursive: true, force: true });
   }
-}
-
-function reason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  const words: Record<string, string> = {
-    ENOENT: "no such file",
-    EACCES: "permission denied",
-    EISDIR: "it is a directory",
-  };
-  return code
-    ? `${words[code] ?? (error as Error).message}${words[code] ? ` (${code})` : ""}`
-    : String(error);
 }

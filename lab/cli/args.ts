@@ -83,18 +83,23 @@ Options:
                          default), json, junit, html; the JSON report file is always written
   --output-dir DIR       where the reports go (default: reports/): <start time>.json and
                          latest.json, likewise .junit.xml and .html for those formats
-  --junit FILE           write the JUnit XML to FILE (implies --format junit)
+  --junit FILE           write the JUnit XML to FILE (implies --format junit); a regular
+                         file (a symlink is followed), not a device or FIFO
   --baseline FILE        compare with a saved JSON report: changed outcomes and vanished cases
                          are regressions (exit status 1); new cases and moved measurements
                          are listed
-  --accept               with --baseline: write this run as the new baseline; regressions do
-                         not fail the run
+  --accept               with --baseline: write this run as the new baseline (cases of
+                         scenarios and environments it did not run are kept); regressions
+                         do not fail the run
+                         Relative paths are taken from where you typed the command.
   -h, --help             show this help
 
 Environment variables:
   LAB_NO_PROVISION=1     never install or start Docker; fail with instructions instead
-  LAB_CACHE_DIR=DIR      package cache, compiled probes, dockerd log (default ~/.cache/musl-lab)
+  LAB_CACHE_DIR=DIR      package cache, compiled probes, dockerd log (default ~/.cache/musl-lab,
+                         or .cache/musl-lab in the lab's folder when HOME does not exist)
   NO_COLOR=1             no colours (also off when stdout is not a terminal)
+  FORCE_COLOR=0|1        colours off (0, false) or on (1, 2, 3, true), terminal or not
 
 Exit status: 0 everything as predicted (exercise: every check passed), 1 unexpected results,
 regressions since the baseline (exercise: a check failed or the file did not compile),

@@ -1,4 +1,5 @@
 import type { BaselineChange, BaselineComparison, CaseResult, RunResult } from "../run-result.js";
+import { escapeControl } from "./escape-control.js";
 import { exitStatusOf } from "./exit-status.js";
 import { describeTolerance, movedBeyond, toleranceFor } from "./tolerances.js";
 
@@ -17,12 +18,7 @@ export function diffBaseline(
   const casesOf = (r: RunResult) => r.scenarios.flatMap((s) => s.cases);
   const now = new Map(casesOf(current).map((c) => [key(c), c]));
   const before = new Map(casesOf(baseline).map((c) => [key(c), c]));
-  const scenarios = new Set(current.scenarios.map((s) => s.id));
-  const environments = new Set([
-    ...current.environments.map((e) => e.id),
-    ...casesOf(current).map((c) => c.environment),
-  ]);
-  const inScope = (c: CaseResult) => scenarios.has(c.scenario) && environments.has(c.environment);
+  const inScope = coveredBy(current);
 
   const changes: BaselineChange[] = [];
   const change = (
@@ -84,6 +80,19 @@ export function diffBaseline(
   return { changes, notCompared };
 }
 
+/**
+ * What a run covered: every case of its scenarios in its environments. A baseline case outside
+ * that is neither compared with this run nor replaced when this run is accepted.
+ */
+export function coveredBy(run: RunResult): (c: CaseResult) => boolean {
+  const scenarios = new Set(run.scenarios.map((s) => s.id));
+  const environments = new Set([
+    ...run.environments.map((e) => e.id),
+    ...run.scenarios.flatMap((s) => s.cases.map((c) => c.environment)),
+  ]);
+  return (c) => scenarios.has(c.scenario) && environments.has(c.environment);
+}
+
 /** The result with its baseline comparison, and the exit status that now follows from both. */
 export function withBaseline(result: RunResult, comparison: BaselineComparison): RunResult {
   const compared = { ...result, baseline: comparison };
@@ -108,16 +117,21 @@ export function compareWithBaseline(
   });
 }
 
-/** One change in one line: `outcome changed: as-expected -> unexpected-failure`. */
+/**
+ * One change in one line: `outcome changed: as-expected -> unexpected-failure`. Its values come
+ * from the baseline file (and from probes' output), so control characters are shown escaped.
+ */
 export function describeChange(change: BaselineChange): string {
+  const before = escapeControl(change.before ?? "absent");
+  const after = escapeControl(change.after ?? "absent");
   switch (change.kind) {
     case "outcome-changed":
-      return `outcome changed: ${change.before} -> ${change.after}`;
+      return `outcome changed: ${before} -> ${after}`;
     case "case-missing":
-      return `case missing (was ${change.before})`;
+      return `case missing (was ${before})`;
     case "case-added":
-      return `new case (${change.after})`;
+      return `new case (${after})`;
     case "measurement-moved":
-      return `${change.key} moved: ${change.before ?? "absent"} -> ${change.after ?? "absent"} (tolerance ${change.tolerance})`;
+      return `${escapeControl(change.key ?? "")} moved: ${before} -> ${after} (tolerance ${change.tolerance})`;
   }
 }

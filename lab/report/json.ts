@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { RunResultSchema, type RunResult } from "../run-result.js";
-import { writeReport } from "./write-report.js";
+import { REPORT_EXTENSIONS, writeReport } from "./write-report.js";
 
 /**
  * The JSON report. Every report the lab prints or writes is first checked against the published
@@ -24,7 +24,7 @@ export function writeJsonReport(
 ): { report: string; latest: string } {
   const [report = "", latest = ""] = writeReport(result, renderJson(result), {
     directory,
-    extension: ".json",
+    extension: REPORT_EXTENSIONS.json,
     what: "JSON report",
   });
   return { report, latest };

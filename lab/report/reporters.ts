@@ -3,7 +3,7 @@ import { renderConsole } from "./console.js";
 import { renderHtml } from "./html.js";
 import { writeJsonReport } from "./json.js";
 import { renderJunit } from "./junit.js";
-import { writeReport } from "./write-report.js";
+import { REPORT_EXTENSIONS, writeReport } from "./write-report.js";
 
 /** The views of one RunResult the CLI can produce (`--format`). */
 export const FORMATS = ["console", "json", "junit", "html"] as const;
@@ -43,7 +43,7 @@ export const REPORTERS = {
   junit: (result, options) => {
     const [path = ""] = writeReport(result, renderJunit(result), {
       directory: options.outputDir,
-      extension: ".junit.xml",
+      extension: REPORT_EXTENSIONS.junit,
       file: options.junitFile,
       what: "JUnit report",
     });
@@ -52,7 +52,7 @@ export const REPORTERS = {
   html: (result, options) => {
     const [path = ""] = writeReport(result, renderHtml(result), {
       directory: options.outputDir,
-      extension: ".html",
+      extension: REPORT_EXTENSIONS.html,
       what: "HTML report",
     });
     return { stdout: null, files: [{ what: "HTML report", path }] };

@@ -1,7 +1,24 @@
-import { linkSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import {
+  lstatSync,
+  linkSync,
+  mkdirSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { InfrastructureError } from "../errors.js";
+import { notRegular } from "../read-user-file.js";
 import type { RunResult } from "../run-result.js";
+
+/** The file each format writes to the output directory: `<start time><ext>` and `latest<ext>`. */
+export const REPORT_EXTENSIONS = { json: ".json", junit: ".junit.xml", html: ".html" } as const;
+
+/** Linux gives up after 40 links (path_resolution(7)); a longer chain is a loop. */
+const MAX_SYMLINKS = 40;
 
 /** The run's start time as a file name: colons are not allowed everywhere (Windows shares, some CI artifact stores). */
 export function reportStamp(result: RunResult): string {
@@ -66,13 +83,68 @@ export function writeNew(path: string, content: string): string {
   }
 }
 
+/**
+ * Writes `content` to a temporary file beside the real target and renames it over the target, so
+ * a reader never sees half a file. A symbolic link is followed: the file it points to is
+ * replaced, in that file's folder, and the link stays. A device, FIFO, socket or folder is never
+ * replaced by rename (`/dev/stdout` would become a regular file): that is an error.
+ */
 export function writeAtomically(path: string, content: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
+  const target = outputTarget(path);
+  const temporary = `${target}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, content);
-    renameSync(temporary, path);
+    rmSync(temporary, { force: true });
+    // `wx`: should anything appear at the temporary name meanwhile, it is not written through.
+    writeFileSync(temporary, content, { flag: "wx" });
+    renameSync(temporary, target);
   } catch (error) {
     rmSync(temporary, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Where writing `path` really lands: its symbolic links followed (also a dangling one, to the
+ * file it names) and its existing folders resolved, so two spellings of one file compare equal.
+ * Throws when what is there is not a regular file.
+ */
+export function outputTarget(path: string): string {
+  let current = resolve(path);
+  for (let links = 0; links <= MAX_SYMLINKS; links++) {
+    let stats;
+    try {
+      stats = lstatSync(current);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      return join(realFolder(dirname(current)), basename(current));
+    }
+    if (!stats.isSymbolicLink()) {
+      const refused = notRegular(stats);
+      if (refused) throw new Error(refused);
+      return realpathSync(current);
+    }
+    try {
+      // Follows every link at once, also /proc's (/dev/stdout -> /proc/self/fd/1 -> pipe:[…]).
+      const followed = statSync(current);
+      const refused = notRegular(followed);
+      if (refused) throw new Error(refused);
+      return realpathSync(current);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    }
+    current = resolve(dirname(current), readlinkSync(current));
+  }
+  throw Object.assign(new Error("too many symbolic links (ELOOP)"), { code: "ELOOP" });
+}
+
+/** The folder with its existing part resolved (realpath) and the part still to be made kept. */
+export function realFolder(folder: string): string {
+  try {
+    return realpathSync(folder);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT" || dirname(folder) === folder) {
+      throw error;
+    }
+    return join(realFolder(dirname(folder)), basename(folder));
   }
 }

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -25,9 +25,23 @@ export const DOCKER_DIR = join(REPO_ROOT, "docker");
 /**
  * Downloaded packages, rootfs tarballs and the dockerd log live outside the repository so a fresh
  * clone and `git clean` never lose them, and nothing generated is ever committed by accident.
+ * Where HOME is no existing folder (`HOME=/nonexistent`, as services and CI users often have),
+ * nothing is made there, least of all as root: the cache goes to the lab's own git-ignored
+ * .cache/ folder, beside the bundled CLI. XDG_CACHE_HOME counts only when absolute, as the XDG
+ * Base Directory specification says.
  */
 export function labCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env["LAB_CACHE_DIR"]) return resolve(env["LAB_CACHE_DIR"]);
   const xdg = env["XDG_CACHE_HOME"];
-  return join(xdg ? xdg : join(homedir(), ".cache"), "musl-lab");
+  if (xdg && isAbsolute(xdg)) return join(xdg, "musl-lab");
+  const home = env["HOME"] || homedir();
+  return isFolder(home) ? join(home, ".cache", "musl-lab") : join(REPO_ROOT, ".cache", "musl-lab");
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -161,6 +161,41 @@ describe("reports and baselines, on the real CLI", () => {
     expect(rewritten.exitCode).toBe(0);
   });
 
+  test("--accept of one scenario keeps the baseline's other scenarios and says so", async () => {
+    // The baseline of a full run, as far as hello can make one: a second scenario beside it.
+    const full: RunResult = JSON.parse(readFileSync(baselineFile, "utf8"));
+    const hello = full.scenarios[0]!;
+    const other = {
+      ...hello,
+      id: "other",
+      cases: hello.cases.map((c) => ({ ...c, scenario: "other" })),
+    };
+    full.scenarios.push(other);
+    const file = join(dir, "full.json");
+    writeFileSync(file, JSON.stringify(full));
+
+    const result = await runCli([
+      "hello",
+      "--baseline",
+      file,
+      "--accept",
+      "--output-dir",
+      join(dir, "subset"),
+    ]);
+    expect(result.exitCode).toBe(0);
+    const n = hello.cases.length;
+    const environments = [...new Set(hello.cases.map((c) => c.environment))].sort().join(", ");
+    expect(String(result.stdout)).toContain(
+      `baseline written: ${file}: replaced ${n} cases of hello (${environments}); kept ${n} of other (${environments})`,
+    );
+    const written = readReport(file);
+    expect(written.scenarios.map((s) => s.id)).toEqual(["hello", "other"]);
+    expect(written.scenarios[1]).toEqual(other);
+    expect(written.startedAt).not.toBe(full.startedAt);
+    expect(written.summary.total).toBe(2 * n);
+    expect(publishedSchemaErrors(JSON.parse(readFileSync(file, "utf8")))).toBe("");
+  });
+
   test("a baseline of another schema version is one line and exit 2", async () => {
     const file = join(dir, "v0.json");
     writeFileSync(
@@ -174,7 +209,7 @@ describe("reports and baselines, on the real CLI", () => {
     );
   });
 
-  test("a read-only reports folder: one line, exit 2, the previous latest.json intact, no container left", async () => {
+  test("a read-only reports folder: one line before the run starts, exit 2, the previous latest.json intact", async () => {
     const out = mkdtempSync(join(tmpdir(), "musl-lab-readonly-"));
     writeFileSync(join(out, "latest.json"), "previous");
     // Read-only for root too: a remount, not a permission bit (CI runs as root).
@@ -184,10 +219,10 @@ describe("reports and baselines, on the real CLI", () => {
       const child = runCli(["hello", "--output-dir", out]);
       const result = await child;
       expect(result.exitCode).toBe(2);
-      expect(labStderr(String(result.stderr)).split("\n").at(-1)).toBe(
-        `musl-lab: cannot write the JSON report to ${out}: EROFS`,
+      // One line and nothing before it: no image was checked, no container started, nothing ran.
+      expect(labStderr(String(result.stderr))).toBe(
+        `musl-lab: --output-dir ${out}: cannot write to ${out}: EROFS`,
       );
-      expect(String(result.stderr)).not.toMatch(/\n\s+at /);
       expect(readFileSync(join(out, "latest.json"), "utf8")).toBe("previous");
       expect(readdirSync(out)).toEqual(["latest.json"]);
       expect(await containersOwnedBy(child.pid)).toEqual([]);

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -134,4 +135,126 @@ describe("npm run lab, classroom commands without Docker", () => {
       `musl-lab: cannot read the solution ${dir}: it is a directory (EISDIR)`,
     );
   });
+});
+
+/**
+ * The files named on the command line, checked before any container: a DOCKER_HOST that cannot
+ * answer proves it (a check made after Docker was asked would report the engine instead).
+ */
+describe("npm run lab, files named on the command line", () => {
+  const NO_DOCKER = { DOCKER_HOST: "unix:///nonexistent/docker.sock", LAB_NO_PROVISION: "1" };
+  const dir = () => mkdtempSync(join(tmpdir(), "musl-lab-cli-files-"));
+  /** Several CLI starts each, on a busy 2-core machine: each may take seconds. */
+  const SLOW = 240_000;
+  /** The CLI, killed if it has not ended in a minute: a hang fails the test, not the suite. */
+  const runBounded = async (args: string[], env: Record<string, string> = {}) => {
+    const child = runCli(args, { ...NO_DOCKER, ...env });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+    const result = await child;
+    clearTimeout(timer);
+    return { ...result, stderr: labStderr(String(result.stderr)) };
+  };
+
+  test(
+    "a FIFO or /dev/zero as --baseline or --solution: refused in one line, never read",
+    async () => {
+      const fifo = join(dir(), "fifo");
+      execFileSync("mkfifo", [fifo]);
+      const runs = [
+        [["hello", "--baseline", fifo], `musl-lab: cannot read the baseline ${fifo}: it is a FIFO`],
+        [
+          ["hello", "--baseline", "/dev/zero"],
+          "musl-lab: cannot read the baseline /dev/zero: it is",
+        ],
+        [["exercise", "worker-stack", "--solution", fifo], `musl-lab: cannot read the solution`],
+        [["exercise", "worker-stack", "--solution", "/dev/zero"], "musl-lab: cannot read the"],
+      ] as const;
+      for (const [args, start] of runs) {
+        const result = await runBounded([...args]);
+        expect(result.signal).toBeUndefined();
+        expect(result.exitCode).toBe(2);
+        expect(result.stderr.split("\n")).toHaveLength(1);
+        expect(result.stderr.startsWith(start)).toBe(true);
+        expect(result.stderr).toMatch(/, not a regular file$/);
+      }
+    },
+    SLOW,
+  );
+
+  test(
+    "an --output-dir that is a regular file: one line, exit 2, before Docker is asked",
+    async () => {
+      const file = join(dir(), "reports");
+      writeFileSync(file, "not a folder");
+      const result = await runBounded(["hello", "--output-dir", file]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toBe(`musl-lab: --output-dir ${file}: ${file} is not a directory`);
+    },
+    SLOW,
+  );
+
+  test(
+    "relative --baseline and --output-dir are taken from where the user typed (INIT_CWD)",
+    async () => {
+      const typedIn = dir();
+      writeFileSync(join(typedIn, "b.json"), "{ damaged");
+      const baseline = await runBounded(["hello", "--baseline", "b.json"], { INIT_CWD: typedIn });
+      expect(baseline.exitCode).toBe(2);
+      expect(baseline.stderr).toMatch(/^musl-lab: baseline b\.json is not JSON: /);
+      writeFileSync(join(typedIn, "out"), "");
+      const output = await runBounded(["hello", "--output-dir", "out"], { INIT_CWD: typedIn });
+      expect(output.exitCode).toBe(2);
+      expect(output.stderr).toBe(
+        `musl-lab: --output-dir out: ${join(typedIn, "out")} is not a directory`,
+      );
+    },
+    SLOW,
+  );
+
+  test(
+    "outputs that clash with a device, each other or the baseline: refused before the run",
+    async () => {
+      const d = dir();
+      writeFileSync(join(d, "b.json"), "{}");
+      const device = await runBounded(["hello", "--junit", "/dev/null"]);
+      expect(device.exitCode).toBe(2);
+      expect(device.stderr).toMatch(/^musl-lab: --junit \/dev\/null: it is a character device, /);
+      const onBaseline = await runBounded(["hello", "--baseline", "b.json", "--junit", "b.json"], {
+        INIT_CWD: d,
+      });
+      expect(onBaseline.exitCode).toBe(2);
+      expect(onBaseline.stderr).toMatch(
+        /^musl-lab: --baseline b\.json is also --junit b\.json: this run would replace the baseline, /,
+      );
+      const onJson = await runBounded(["hello", "--output-dir", d, "--junit", `${d}/latest.json`]);
+      expect(onJson.exitCode).toBe(2);
+      expect(onJson.stderr).toMatch(/is the same file as latest\.json in --output-dir /);
+    },
+    SLOW,
+  );
+
+  test(
+    "a damaged baseline's bytes reach the terminal escaped",
+    async () => {
+      const file = join(dir(), "damaged.json");
+      writeFileSync(file, Buffer.from("\u0000\u001b[31mRED\u001b]0;title\u0007"));
+      const result = await runBounded(["hello", "--baseline", file]);
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toMatch(/^musl-lab: baseline .* is not JSON: /);
+      expect(result.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+      expect(result.stderr).toContain("\\u001b[31mRED");
+    },
+    SLOW,
+  );
+
+  test(
+    "FORCE_COLOR=0 means no colour",
+    async () => {
+      const result = await runBounded(["explain", "hello"], { NO_COLOR: "", FORCE_COLOR: "0" });
+      expect(result.exitCode).toBe(0);
+      expect(String(result.stdout)).toMatch(/^╭─ lesson hello: /);
+      expect(String(result.stdout)).not.toMatch(/\u001b\[/);
+    },
+    SLOW,
+  );
 });

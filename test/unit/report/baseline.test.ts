@@ -3,14 +3,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { ConfigurationError } from "../../../lab/errors.js";
-import { compareWithBaseline, diffBaseline } from "../../../lab/report/baseline-diff.js";
-import { readBaseline, writeBaseline } from "../../../lab/report/baseline-file.js";
+import {
+  compareWithBaseline,
+  describeChange,
+  diffBaseline,
+} from "../../../lab/report/baseline-diff.js";
+import { mergeBaseline, readBaseline, writeBaseline } from "../../../lab/report/baseline-file.js";
 import { renderConsole } from "../../../lab/report/console.js";
 import { renderJson } from "../../../lab/report/json.js";
 import { movedBeyond, toleranceFor } from "../../../lab/report/tolerances.js";
-import type { RunResult } from "../../../lab/run-result.js";
+import { RunResultSchema, type RunResult } from "../../../lab/run-result.js";
+import { publishedSchemaErrors } from "../../published-schema.js";
 import { SAMPLE_RESULT } from "../../fixtures/run-result.js";
-import { resultWithTimings, withCase } from "./report-fixtures.js";
+import { recount, resultWithTimings, withCase } from "./report-fixtures.js";
 
 /** A clean run (every outcome predicted), so exit statuses come from the baseline alone. */
 function cleanRun(): RunResult {
@@ -194,6 +199,17 @@ describe("exit status with a baseline", () => {
   });
 });
 
+describe("describeChange", () => {
+  test("a measurement from the files is shown with its control characters escaped", () => {
+    const base = withCase(cleanRun(), stack("musl"), measure("stack_kib", "1\u001b[31m28"));
+    const now = withCase(cleanRun(), stack("musl"), measure("stack_kib", "132"));
+    const [moved] = diffBaseline(base, now).changes;
+    expect(moved && describeChange(moved)).toBe(
+      "stack_kib moved: 1\\u001b[31m28 -> 132 (tolerance exact)",
+    );
+  });
+});
+
 describe("the console's changes-since-baseline box (snapshot, colour off)", () => {
   test("regressions first, then the other changes, and the summary says why it fails", async () => {
     const now = withCase(
@@ -231,7 +247,12 @@ describe("baseline files", () => {
   test("a saved report reads back as it was written", () => {
     const file = join(dir(), "baseline.json");
     writeFileSync(file, renderJson(SAMPLE_RESULT));
-    expect(readBaseline(file, false)).toEqual({ file, report: SAMPLE_RESULT, note: null });
+    expect(readBaseline(file, false)).toEqual({
+      file,
+      path: file,
+      report: SAMPLE_RESULT,
+      note: null,
+    });
   });
 
   test("a missing file is an error, unless --accept creates it", () => {
@@ -256,6 +277,27 @@ describe("baseline files", () => {
     );
   });
 
+  test("what a damaged file holds reaches the message with its control characters escaped", () => {
+    const d = dir();
+    writeFileSync(join(d, "binary.json"), Buffer.from("\u0000\u001b[31mRED\u001b]0;owned\u0007"));
+    const message = configurationError(join(d, "binary.json"));
+    expect(message).toMatch(/is not JSON: /);
+    expect(message).not.toMatch(/[\u0000-\u001f\u007f]/);
+    expect(message).toContain("\\u001b[31mRED");
+    const key = JSON.stringify({ ...SAMPLE_RESULT, "\u001b[2J": 1 });
+    writeFileSync(join(d, "key.json"), key);
+    expect(configurationError(join(d, "key.json"))).not.toMatch(/[\u0000-\u001f]/);
+  });
+
+  test("a valid report whose ids hold control characters is damage, refused before printing", () => {
+    const file = join(dir(), "ids.json");
+    const damaged = withCase(SAMPLE_RESULT, stack("musl"), (c) => ({ ...c, id: "x\u001b[2Jy" }));
+    writeFileSync(file, renderJson(damaged));
+    expect(configurationError(file)).toMatch(
+      /is damaged: scenarios\.\d+\.cases\.\d+\.id holds control characters \("x\\u001b\[2Jy"\)$/,
+    );
+  });
+
   test("a report of another schema version is a clear error; --accept replaces it", () => {
     const file = join(dir(), "old.json");
     writeFileSync(file, JSON.stringify({ ...SAMPLE_RESULT, schemaVersion: 0 }));
@@ -268,11 +310,85 @@ describe("baseline files", () => {
   test("--accept writes the report without its comparison, atomically", () => {
     const d = dir();
     const file = join(d, "nested", "baseline.json");
-    const compared = compareWithBaseline(cleanRun(), { file, report: null, note: "first" }, true);
-    writeBaseline(compared, file);
+    const loaded = { file, path: file, report: null, note: "first" };
+    writeBaseline(compareWithBaseline(cleanRun(), loaded, true), loaded);
     expect(readdirSync(join(d, "nested"))).toEqual(["baseline.json"]);
     const written = JSON.parse(readFileSync(file, "utf8"));
     expect(written.baseline).toBeUndefined();
     expect(readBaseline(file, false).report).toEqual(cleanRun());
+  });
+});
+
+/** A run of some scenarios of `full` only, on some of its environments, as `hello --env musl` is. */
+function subsetRun(full: RunResult, scenarios: string[], environments: string[]): RunResult {
+  return recount({
+    ...structuredClone(full),
+    startedAt: "2026-12-01T08:00:00.000Z",
+    environments: full.environments.filter((e) => environments.includes(e.id)),
+    scenarios: full.scenarios
+      .filter((s) => scenarios.includes(s.id))
+      .map((s) => ({ ...s, cases: s.cases.filter((c) => environments.includes(c.environment)) })),
+  });
+}
+
+describe("--accept on a subset keeps what the run did not cover", () => {
+  const key = (c: { scenario: string; id: string; environment: string }) =>
+    `${c.scenario}/${c.id}/${c.environment}`;
+  const keys = (r: RunResult) => r.scenarios.flatMap((s) => s.cases.map(key)).sort();
+
+  test("one scenario accepted: the others' cases stay as they were, this one's are replaced", () => {
+    const old = cleanRun();
+    const dns = withCase(subsetRun(old, ["dns"], ["glibc", "musl"]), concurrency("musl"), (c) => ({
+      ...c,
+      title: "this run's",
+    }));
+    const { report, kept } = mergeBaseline(old, dns);
+    expect(keys(report)).toEqual(keys(old));
+    const musl = report.scenarios
+      .find((s) => s.id === "dns")
+      ?.cases.find((c) => c.environment === "musl");
+    expect(musl?.title).toBe("this run's");
+    const others = old.scenarios.filter((s) => s.id !== "dns");
+    expect(kept.map(key).sort()).toEqual(others.flatMap((s) => s.cases.map(key)).sort());
+    expect(report.scenarios.find((s) => s.id === "hello")).toEqual(
+      old.scenarios.find((s) => s.id === "hello"),
+    );
+    // Every environment a kept case ran in is still described, the summary counts every case.
+    expect(report.environments.map((e) => e.id).sort()).toEqual(
+      old.environments.map((e) => e.id).sort(),
+    );
+    expect(report.summary).toEqual(recount(report).summary);
+    expect(report.summary.total).toBe(keys(old).length);
+    expect(report.startedAt).toBe(dns.startedAt);
+    expect(RunResultSchema.safeParse(report).success).toBe(true);
+    expect(publishedSchemaErrors(report)).toBe("");
+  });
+
+  test("one environment accepted: the scenario's cases on the other environments stay", () => {
+    const old = cleanRun();
+    const run = subsetRun(old, ["hello"], ["musl"]);
+    const { report } = mergeBaseline(old, run);
+    expect(keys(report)).toEqual(keys(old));
+    expect(report.exitStatus).toBe(recount(report).exitStatus);
+  });
+
+  test("the exit status is that of every case the baseline now holds", () => {
+    const old = withCase(cleanRun(), stack("glibc"), (c) => ({ ...c, outcome: "unexpected-pass" }));
+    const run = subsetRun(cleanRun(), ["dns"], ["glibc", "musl"]);
+    expect(run.exitStatus).toBe(0);
+    expect(mergeBaseline(old, run).report.exitStatus).toBe(1);
+  });
+
+  test("the file written holds both, and the line says what was replaced and what was kept", () => {
+    const file = join(mkdtempSync(join(tmpdir(), "musl-lab-merge-")), "b.json");
+    const old = cleanRun();
+    writeFileSync(file, renderJson(old));
+    const loaded = readBaseline(file, true);
+    const run = compareWithBaseline(subsetRun(old, ["dns"], ["glibc", "musl"]), loaded, true);
+    expect(writeBaseline(run, loaded)).toBe(
+      `baseline written: ${file}: replaced 2 cases of dns (glibc, musl); kept 9 of hello (musl, musl-gcompat) and thread-stack (glibc, musl)`,
+    );
+    const written = readBaseline(file, false).report;
+    expect(written && keys(written)).toEqual(keys(old));
   });
 });
