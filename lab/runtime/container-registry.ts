@@ -158,7 +158,8 @@ export function describeLeftovers(left: Leftovers): string | null {
   }
   if (left.starting > 0) parts.push(`${left.starting} container start(s) were never answered`);
   if (parts.length === 0) return null;
-  return `${parts.join("; ")}; the next run removes them (or: docker rm -f ID)`;
+  // The run label finds them all, also the ones whose start was never answered (no id known).
+  return `${parts.join("; ")}; the next run removes them (or now: docker rm -f $(docker ps -aq --filter label=${LABEL_RUN}=${RUN_ID}))`;
 }
 
 /**
