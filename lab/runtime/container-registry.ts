@@ -50,8 +50,15 @@ export function trackContainer(id: string, remove: () => Promise<void>): void {
   live.set(id, remove);
 }
 
+/**
+ * The container's owner is removing it (a session's stop). The registry follows that removal
+ * instead of forgetting the container: when the engine fails it or never answers, the container
+ * is still reported as left. It is the same request, not a second one: testcontainers runs one
+ * stop per container, and a concurrent stop waits for it and takes its result.
+ */
 export function untrackContainer(id: string): void {
-  live.delete(id);
+  const remove = live.get(id);
+  if (remove) startRemoval(id, remove);
 }
 
 export function liveContainerCount(): number {

@@ -83,10 +83,10 @@ describe("the Docker engine disappears mid-run", () => {
     const started = Date.now();
     const child = runCli(["hello", "thread-stack", "--output-dir", reports], proxy.env);
     try {
-      // Mid-run: the probes are running (thread-stack's search takes seconds).
+      // Mid-run: hello has run, so both containers are started and known to the lab, and
+      // thread-stack's search keeps the probes running for seconds more.
       const stderr = watchStderr(child);
-      await stderr.until(/compiled \d+ builds?/);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await stderr.until(/^ran hello: /m);
       proxy.close();
       const result = await child;
       const lines = labStderr(String(result.stderr));
