@@ -10,21 +10,26 @@ import { renderLesson } from "./lab/classroom/lesson-view.js";
 import { VERDICT_VIEWS } from "./lab/classroom/verdict-views.js";
 import { HELP, parseCommandLine, type ExerciseOptions } from "./lab/cli/args.js";
 import { wantsColor } from "./lab/cli/color.js";
+import { Interruption } from "./lab/cli/interruption.js";
 import { planOutputs, userDirectory } from "./lab/cli/output-paths.js";
-import { isLabError, type LabError } from "./lab/errors.js";
+import { guardStandardStreams, whenFlushed, writeFailure } from "./lab/cli/standard-streams.js";
+import { InterruptedError, isLabError, unlessInterrupted, type LabError } from "./lab/errors.js";
 import { compareWithBaseline } from "./lab/report/baseline-diff.js";
 import { readBaseline, writeBaseline } from "./lab/report/baseline-file.js";
 import { renderJson } from "./lab/report/json.js";
 import { REPORTERS, type Format, type ReporterOptions } from "./lab/report/reporters.js";
 import { runLab } from "./lab/run-lab.js";
-import { removeAllContainers } from "./lab/runtime/container-registry.js";
+import {
+  containersNotRemoved,
+  describeLeftovers,
+  removeAllContainers,
+} from "./lab/runtime/container-registry.js";
 import { REPO_ROOT } from "./lab/runtime/paths.js";
 import { loadScenarios } from "./lab/scenarios/index.js";
 import type { Scenario } from "./lab/scenarios/schema.js";
 
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
-/** Set by a signal: whatever the run does next (it may fail on its removed containers), we exit so. */
-let interruptedBy: keyof typeof SIGNAL_EXIT | null = null;
+guardStandardStreams();
+const interruption = new Interruption();
 
 /** Colour and width of everything printed for a person, decided once. */
 const DISPLAY = {
@@ -57,13 +62,17 @@ async function main(argv: string[]): Promise<number> {
     ? readBaseline(outputs.baseline.path, options.accept, outputs.baseline.given)
     : null;
 
-  const run = await runLab({
-    scenarios: options.scenarios,
-    environmentIds: options.environmentIds,
-    images: options.images,
-    log,
-    signal: interruptible(),
-  });
+  const signal = interruption.listen();
+  const run = await unlessInterrupted(
+    runLab({
+      scenarios: options.scenarios,
+      environmentIds: options.environmentIds,
+      images: options.images,
+      log,
+      signal,
+    }),
+    signal,
+  );
   const result = baseline ? compareWithBaseline(run, baseline, options.accept) : run;
 
   const reporterOptions: ReporterOptions = {
@@ -121,59 +130,51 @@ async function exercise(
     environmentIds: options.environmentIds,
     images: options.images,
     log,
-    signal: interruptible(),
+    signal: interruption.listen(),
   });
   process.stdout.write(VERDICT_VIEWS[options.format](verdict, DISPLAY));
   return verdict.exitStatus;
 }
 
-/** SIGINT/SIGTERM abort the run and remove its containers; the process exits 130/143. */
-function interruptible(): AbortSignal {
-  const controller = new AbortController();
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
-      interruptedBy = signal;
-      process.stderr.write(`\n${signal}: removing this run's containers…\n`);
-      controller.abort(signal);
-      // The run may be inside a long exec; do not wait for it to notice.
-      void removeAllContainers().finally(() => process.exit(SIGNAL_EXIT[signal]));
-    });
-  }
-  return controller.signal;
-}
-
 /**
- * Exits once stdout and stderr have taken everything written to them. A pipe is written
- * asynchronously: a bare process.exit() after writing a 77 KiB JSON report to `| jq` cut it at
- * 64 KiB. Write callbacks run in order, so an empty write's callback means all before it is out.
+ * The one way out, for every command: an error or an interruption first removes what the run
+ * left (bounded: an engine that stopped answering gets its containers named, not waited for),
+ * then one line says what happened, and the process exits once stdout and stderr are flushed.
+ * Order of the status: an interruption's 128 + N, a failed write to stdout or stderr 2, a known
+ * error's own, the run's.
  */
-function exitWhenFlushed(status: number): void {
-  let open = 2;
-  const flushed = () => {
-    open -= 1;
-    if (open === 0) process.exit(status);
-  };
-  process.stdout.write("", flushed);
-  process.stderr.write("", flushed);
+async function wayOut(outcome: { status: number } | { error: unknown }): Promise<void> {
+  let error = "error" in outcome ? outcome.error : null;
+  // Whatever the run did after the signal (it may fail on its removed containers), it was interrupted.
+  if (interruption.by && !(error instanceof InterruptedError)) {
+    error = new InterruptedError(interruption.by);
+  }
+  const clean = !("error" in outcome) && !interruption.by;
+  // A run that ended well removed its containers itself; one that did not may have left any.
+  const left = describeLeftovers(clean ? containersNotRemoved() : await removeAllContainers());
+  if (!clean && !isLabError(error)) throw error;
+  let status = "status" in outcome ? outcome.status : 2;
+  if (error instanceof InterruptedError) {
+    log(`musl-lab: ${error.message}; ${left ?? "every container of this run was removed"}`);
+    status = error.exitCode;
+  } else {
+    if (!clean) {
+      const known = error as LabError & { details?: string };
+      log(`musl-lab: ${known.message}`);
+      if (known.details) log(known.details.replace(/^/gm, "  | "));
+      status = known.exitCode;
+    }
+    if (left) log(`musl-lab: ${left}`);
+  }
+  whenFlushed(() => {
+    const failed = writeFailure();
+    if (!failed || interruption.by) process.exit(status);
+    // The user's file or pipe holds less than the lab wrote: never a success.
+    process.stderr.write(`musl-lab: ${failed.message}\n`, () => process.exit(2));
+  });
 }
-
-// A reader that goes away early (`| head`) is its own business, not a crash of the lab.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-});
 
 main(process.argv.slice(2)).then(
-  (status) => exitWhenFlushed(interruptedBy ? SIGNAL_EXIT[interruptedBy] : status),
-  async (error: unknown) => {
-    await removeAllContainers();
-    if (interruptedBy) process.exit(SIGNAL_EXIT[interruptedBy]);
-    if (isLabError(error)) {
-      const known = error as LabError & { details?: string };
-      process.stderr.write(`musl-lab: ${known.message}\n`);
-      if (known.details) process.stderr.write(`${known.details.replace(/^/gm, "  | ")}\n`);
-      exitWhenFlushed(known.exitCode);
-      return;
-    }
-    throw error;
-  },
+  (status) => wayOut({ status }),
+  (error: unknown) => wayOut({ error }),
 );

@@ -34,15 +34,52 @@ export class InfrastructureError extends LabError {
   }
 }
 
-/** SIGINT/SIGTERM arrived; the containers are already gone when this is thrown. */
+/**
+ * The signals that interrupt a run, and the status the lab then exits with: the shell's 128 + the
+ * signal's number, so a script can tell Ctrl-C from a failure. SIGHUP is a closed terminal or a
+ * dropped ssh session, SIGQUIT is Ctrl-\. The one table of these numbers.
+ */
+export const INTERRUPT_EXIT_STATUS = {
+  SIGHUP: 129,
+  SIGINT: 130,
+  SIGQUIT: 131,
+  SIGTERM: 143,
+} as const satisfies Record<string, number>;
+export type InterruptSignal = keyof typeof INTERRUPT_EXIT_STATUS;
+export const INTERRUPT_SIGNALS = Object.keys(INTERRUPT_EXIT_STATUS) as InterruptSignal[];
+
+/** One of INTERRUPT_SIGNALS arrived; the CLI removes the run's containers and exits with its status. */
 export class InterruptedError extends LabError {
   readonly kind = "interrupted";
   override readonly exitCode: number;
-  constructor(readonly signal: "SIGINT" | "SIGTERM") {
-    super(`interrupted by ${signal}; every container of this run was removed`);
-    // Shell convention: 128 + signal number, so scripts can tell Ctrl-C from a failure.
-    this.exitCode = signal === "SIGINT" ? 130 : 143;
+  constructor(readonly signal: InterruptSignal) {
+    super(`interrupted by ${signal}`);
+    this.exitCode = INTERRUPT_EXIT_STATUS[signal];
   }
+}
+
+/**
+ * Settles as `work` does, or rejects with an InterruptedError the moment `signal` aborts: a run
+ * stuck in an engine call must not hold up the way out, and the caller's `finally` (a temporary
+ * folder) runs at once. `work` goes on in the background; its rejection is nobody's to report.
+ */
+export function unlessInterrupted<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  if (!signal) return work;
+  work.catch(() => undefined);
+  return new Promise<T>((resolve, reject) => {
+    const interrupted = () => reject(new InterruptedError(interruptSignalOf(signal.reason)));
+    if (signal.aborted) return interrupted();
+    signal.addEventListener("abort", interrupted, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", interrupted));
+  });
+}
+
+/** The abort reason as the signal it names; an abort for another reason reads as Ctrl-C. */
+export function interruptSignalOf(reason: unknown): InterruptSignal {
+  return INTERRUPT_SIGNALS.find((s) => s === reason) ?? "SIGINT";
 }
 
 export function isLabError(error: unknown): error is LabError {

@@ -1,8 +1,11 @@
 import { execa, execaSync, type ResultPromise } from "execa";
+import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { REPO_ROOT } from "../lab/runtime/paths.js";
 
-const ENV = { FORCE_COLOR: "0", NO_COLOR: "1" };
+/** Colour off, as the CLI's snapshot-like assertions expect. */
+export const CLI_ENV = { FORCE_COLOR: "0", NO_COLOR: "1" };
 let bundle: string | null = null;
 
 /**
@@ -17,7 +20,7 @@ export function runCli(
   return execa("node", [cliBundle(), ...args], {
     cwd: REPO_ROOT,
     reject: false,
-    env: { ...ENV, ...env },
+    env: { ...CLI_ENV, ...env },
     stdin: "ignore",
   }) as ResultPromise<{ reject: false }>;
 }
@@ -31,11 +34,12 @@ export function runCliThroughSlowPipe(args: string[]): ResultPromise<{ reject: f
   return execa(
     "bash",
     ["-c", 'set -o pipefail; node "$@" | { sleep 1; cat; }', "bash", cliBundle(), ...args],
-    { cwd: REPO_ROOT, reject: false, env: ENV, stdin: "ignore" },
+    { cwd: REPO_ROOT, reject: false, env: CLI_ENV, stdin: "ignore" },
   ) as ResultPromise<{ reject: false }>;
 }
 
-function cliBundle(): string {
+/** The path of the CLI bundle, built on first use; for tests that spawn it with stdio of their own. */
+export function cliBundle(): string {
   if (!bundle) {
     bundle = join(REPO_ROOT, ".cache", "lab", `test-${process.pid}.mjs`);
     execaSync(
@@ -65,7 +69,7 @@ export function runNpmLab(
   return execa("npm", ["run", "-s", "lab", "--", ...args], {
     cwd: REPO_ROOT,
     reject: false,
-    env: { ...ENV, ...env },
+    env: { ...CLI_ENV, ...env },
     stdin: "ignore",
   }) as ResultPromise<{ reject: false }>;
 }
@@ -77,4 +81,28 @@ export function labStderr(stderr: string): string {
     .filter((line) => !line.startsWith("npm warn"))
     .join("\n")
     .trim();
+}
+
+/**
+ * The CLI with stdout on /dev/full, where every write fails with ENOSPC exactly as on a full
+ * disk (`> report.json` with no space left). stderr is collected.
+ */
+export function runCliIntoFullDisk(
+  args: string[],
+): Promise<{ pid: number | undefined; exitCode: number | null; stderr: string }> {
+  const full = openSync("/dev/full", "w");
+  try {
+    const child = spawn("node", [cliBundle(), ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...CLI_ENV },
+      stdio: ["ignore", full, "pipe"],
+    });
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    return new Promise((resolve) =>
+      child.on("close", (exitCode) => resolve({ pid: child.pid, exitCode, stderr })),
+    );
+  } finally {
+    closeSync(full);
+  }
 }

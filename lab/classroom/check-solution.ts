@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UsageError } from "../errors.js";
+import { unlessInterrupted, UsageError } from "../errors.js";
 import { readUserFile } from "../read-user-file.js";
 import { runLab } from "../run-lab.js";
 import type { Log } from "../runtime/docker-engine.js";
@@ -63,15 +63,20 @@ export async function checkSolution(options: SolutionCheckOptions): Promise<Exer
   const folder = mkdtempSync(join(tmpdir(), "musl-lab-solution-"));
   try {
     writeFileSync(join(folder, STUDENT_PROBE), source);
-    const run = await runLab({
-      scenarios: [exerciseScenario(options.exercise, options.scenario)],
-      environmentIds: options.environmentIds,
-      images: options.images,
-      log: options.log,
-      ...(options.signal ? { signal: options.signal } : {}),
-      // c-src/ for the DNS fixture server and the shared header; the solution beside them.
-      sourceDirs: [C_SRC_DIR, folder],
-    });
+    // On a signal the folder goes at once, not when the run notices: the CLI exits as soon as
+    // it has removed the containers, and a `finally` still waiting then never runs.
+    const run = await unlessInterrupted(
+      runLab({
+        scenarios: [exerciseScenario(options.exercise, options.scenario)],
+        environmentIds: options.environmentIds,
+        images: options.images,
+        log: options.log,
+        ...(options.signal ? { signal: options.signal } : {}),
+        // c-src/ for the DNS fixture server and the shared header; the solution beside them.
+        sourceDirs: [C_SRC_DIR, folder],
+      }),
+      options.signal,
+    );
     return verdictOf(options.exercise, run, solutionInfo(source, options.displayName));
   } finally {
     rmSync(folder, { recursive: true, force: true });

@@ -6,7 +6,7 @@ import {
 } from "../environments/index.js";
 import type { Exercise } from "../classroom/schema.js";
 import { VERDICT_FORMATS, type VerdictFormat } from "../classroom/verdict-views.js";
-import { UsageError } from "../errors.js";
+import { INTERRUPT_EXIT_STATUS, UsageError } from "../errors.js";
 import { FORMATS, type Format } from "../report/reporters.js";
 import type { ImagesOption } from "../runtime/images.js";
 import type { Scenario } from "../scenarios/schema.js";
@@ -103,7 +103,10 @@ Environment variables:
 
 Exit status: 0 everything as predicted (exercise: every check passed), 1 unexpected results,
 regressions since the baseline (exercise: a check failed or the file did not compile),
-2 usage/configuration/infrastructure errors, 130/143 interrupted.`;
+2 usage/configuration/infrastructure errors or output that could not be written,
+${Object.entries(INTERRUPT_EXIT_STATUS)
+  .map(([signal, status]) => `${status} ${signal}`)
+  .join(", ")} (interrupted; containers removed first).`;
 
 /**
  * argv -> what to do: a classroom command when `explain` or `exercise` comes first, otherwise a

@@ -23,12 +23,21 @@ export function containerLabels(environmentId: string): Record<string, string> {
 
 /**
  * Ryuk is disabled (it is an image we cannot pull), so the lab itself tracks what it started and
- * removes it on every way out: normal end, error, SIGINT and SIGTERM.
+ * removes it on every way out: normal end, error and the signals.
  */
 const live = new Map<string, () => Promise<void>>();
+/** Removals asked for and not yet answered: an engine that stalls may never answer them. */
+const removing = new Map<string, Promise<void>>();
+/** Removals the engine failed (it went away, it refused): the container is there as far as we know. */
+const failed = new Set<string>();
 /** Container starts in flight: a Ctrl-C during `start()` must not leave that container behind. */
 const starting = new Set<Promise<unknown>>();
-const SETTLE_STARTS_TIMEOUT_MS = 10_000;
+/**
+ * How long the way out waits for the engine, starts in flight included. Removing a container
+ * takes well under a second here, a start under load a few: this only bounds an engine that does
+ * not answer, whose containers are then named and left to the next run.
+ */
+export const CLEANUP_TIMEOUT_MS = 30_000;
 
 export function trackStart<T>(start: Promise<T>): Promise<T> {
   starting.add(start);
@@ -41,42 +50,123 @@ export function trackContainer(id: string, remove: () => Promise<void>): void {
   live.set(id, remove);
 }
 
+/**
+ * The container's owner is removing it (a session's stop). The registry follows that removal
+ * instead of forgetting the container: when the engine fails it or never answers, the container
+ * is still reported as left. It is the same request, not a second one: testcontainers runs one
+ * stop per container, and a concurrent stop waits for it and takes its result.
+ */
 export function untrackContainer(id: string): void {
-  live.delete(id);
+  const remove = live.get(id);
+  if (remove) startRemoval(id, remove);
 }
 
 export function liveContainerCount(): number {
   return live.size;
 }
 
+/** What this process may have left in the engine, as far as it knows at this moment. */
+export interface Leftovers {
+  /** Containers not confirmed removed. */
+  ids: string[];
+  /** Starts not yet answered: containers the engine may hold whose ids we never learnt. */
+  starting: number;
+}
+
+export function containersNotRemoved(): Leftovers {
+  return {
+    ids: [...new Set([...live.keys(), ...removing.keys(), ...failed])],
+    starting: starting.size,
+  };
+}
+
 /**
- * Removes every container this process started; never throws (it runs on the way out). Starts in
- * flight are waited for first, and then the engine is asked for anything labelled with this run
- * that tracking missed (a container created but not yet reported back to us).
+ * Removes every container this process started and returns what it could not remove within
+ * `timeoutMs`; never throws (it runs on the way out). Starts in flight are waited for first, and
+ * then the engine is asked for anything labelled with this run that tracking missed (a container
+ * created but not yet reported back to us). Calls may overlap (the run's own `finally` and the
+ * CLI's way out): a removal is asked for once and every caller waits for the same answer.
  */
-export async function removeAllContainers(): Promise<void> {
-  if (starting.size > 0) {
-    await Promise.race([
-      Promise.allSettled(starting),
-      new Promise((resolve) => setTimeout(resolve, SETTLE_STARTS_TIMEOUT_MS).unref()),
-    ]);
-  }
-  const removals = [...live.entries()].map(async ([id, remove]) => {
-    live.delete(id);
-    await remove().catch(() => undefined);
-  });
-  await Promise.all(removals);
+export async function removeAllContainers(
+  timeoutMs: number = CLEANUP_TIMEOUT_MS,
+): Promise<Leftovers> {
+  const deadline = Date.now() + timeoutMs;
+  if (starting.size > 0) await until(deadline, Promise.allSettled(starting));
+  for (const [id, remove] of live) startRemoval(id, remove);
+  await until(deadline, removeUntracked());
+  await until(deadline, Promise.allSettled(removing.values()));
+  return containersNotRemoved();
+}
+
+function startRemoval(id: string, remove: () => Promise<void>): void {
+  live.delete(id);
+  if (removing.has(id)) return;
+  failed.delete(id);
+  const removal = remove()
+    .then(
+      () => undefined,
+      (error: unknown) => {
+        if (!isGone(error)) failed.add(id);
+      },
+    )
+    .finally(() => removing.delete(id));
+  removing.set(id, removal);
+}
+
+async function removeUntracked(): Promise<void> {
   try {
     const { getContainerRuntimeClient } = await import("testcontainers");
     const docker = (await getContainerRuntimeClient()).container.dockerode;
-    const missed = await docker.listContainers({
+    const labelled = await docker.listContainers({
       all: true,
       filters: { label: [`${LABEL_RUN}=${RUN_ID}`] },
     });
-    await forceRemove(docker, missed);
+    for (const { Id } of labelled) {
+      if (!removing.has(Id)) {
+        startRemoval(Id, () => docker.getContainer(Id).remove({ force: true }));
+      }
+    }
   } catch {
     // No engine to ask (it may be what failed); the tracked containers were handled above.
   }
+}
+
+/** Waits for `work`, but not past `deadline`; the timer never keeps the process alive. */
+async function until(deadline: number, work: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, Math.max(0, deadline - Date.now())).unref();
+  });
+  await Promise.race([work.then(noop, noop), timeUp]);
+  clearTimeout(timer);
+}
+
+const noop = () => undefined;
+
+/**
+ * Already gone (404) or being removed by another request (409): no leftover. A stop answered
+ * 304 is the container already stopped, which testcontainers itself accepts.
+ */
+function isGone(error: unknown): boolean {
+  const status = (error as { statusCode?: number } | null)?.statusCode;
+  return status === 404 || status === 409;
+}
+
+/**
+ * One line for a person: which containers are left and what becomes of them, or null when there
+ * are none. Short ids, as `docker ps` shows them.
+ */
+export function describeLeftovers(left: Leftovers): string | null {
+  const parts: string[] = [];
+  if (left.ids.length > 0) {
+    parts.push(
+      `${left.ids.length} container(s) of this run could not be removed: ${left.ids.map((id) => id.slice(0, 12)).join(", ")}`,
+    );
+  }
+  if (left.starting > 0) parts.push(`${left.starting} container start(s) were never answered`);
+  if (parts.length === 0) return null;
+  // The run label finds them all, also the ones whose start was never answered (no id known).
+  return `${parts.join("; ")}; the next run removes them (or now: docker rm -f $(docker ps -aq --filter label=${LABEL_RUN}=${RUN_ID}))`;
 }
 
 /**

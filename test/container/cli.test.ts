@@ -51,7 +51,11 @@ describe("npm run lab -- hello, as a user runs it", () => {
     child.kill("SIGINT");
     const result = await child;
     expect(result.exitCode).toBe(130);
-    expect(labStderr(String(result.stderr))).toMatch(/SIGINT: removing this run's containers/);
+    const stderr = labStderr(String(result.stderr));
+    expect(stderr).toMatch(/^SIGINT: removing this run's containers…$/m);
+    expect(stderr).toMatch(
+      /^musl-lab: interrupted by SIGINT; every container of this run was removed$/m,
+    );
     expect(await containersOwnedBy(child.pid)).toEqual([]);
     expect(existsSync(join(out, "latest.json"))).toBe(false);
   });

@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createConnection, createServer, type Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { getContainerRuntimeClient } from "testcontainers";
 import type { CaseResult, RunResult } from "../../lab/run-result.js";
 import { runLab } from "../../lab/run-lab.js";
@@ -35,9 +39,23 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number):
   }
 }
 
-/** Waits until the CLI started as `pid` has a container of its own (at most a minute). */
-export function untilContainersOf(pid: number | undefined): Promise<void> {
-  return waitFor(async () => (await containersOwnedBy(pid)).length > 0, 60_000);
+/**
+ * Waits until the CLI started as `pid` has `count` containers of its own (default: any). Two
+ * minutes: on a busy two-core machine the CLI's start and its image checks alone can take long.
+ */
+export function untilContainersOf(pid: number | undefined, count = 1): Promise<void> {
+  return waitFor(async () => (await containersOwnedBy(pid)).length >= count, 120_000);
+}
+
+/** A CLI's stderr as it arrives, and a wait for a line of it. */
+export function watchStderr(child: { stderr: NodeJS.ReadableStream | null }) {
+  let text = "";
+  child.stderr?.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  return {
+    text: () => text,
+    until: (pattern: RegExp, timeoutMs = 120_000) =>
+      waitFor(async () => pattern.test(text), timeoutMs),
+  };
 }
 
 /** A finder for one case result on one environment; a missing one fails the test loudly. */
@@ -58,4 +76,80 @@ export function runScenario(id: string): Promise<RunResult> {
     images: "auto",
     log: () => undefined,
   });
+}
+
+const DOCKER_SOCKET = "/var/run/docker.sock";
+
+/**
+ * A socket between a CLI and the real Docker engine that the test controls: `freeze()` makes it
+ * an engine that stops answering (nothing more reaches it, nothing comes back, connections stay
+ * open), `thaw()` delivers everything held back, in order, `close()` is an engine that went away.
+ * The real daemon keeps serving the other tests all along.
+ */
+export class EngineProxy {
+  readonly dir = mkdtempSync(join(tmpdir(), "musl-lab-engine-"));
+  readonly path = join(this.dir, "docker.sock");
+  /** For the CLI's environment: DOCKER_HOST pointing here, and no provisioning of its own. */
+  readonly env = { DOCKER_HOST: `unix://${this.path}`, LAB_NO_PROVISION: "1" };
+  private frozen = false;
+  private readonly held: (() => void)[] = [];
+  private readonly sockets = new Set<Socket>();
+  private readonly server = createServer((client) => {
+    const upstream = createConnection(DOCKER_SOCKET);
+    this.sockets.add(client).add(upstream);
+    const forward = (to: Socket) => (chunk: Buffer) => {
+      const send = () => to.write(chunk);
+      if (this.frozen) this.held.push(send);
+      else send();
+    };
+    client.on("data", forward(upstream));
+    upstream.on("data", forward(client));
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("error", drop).on("close", drop);
+    upstream.on("error", drop).on("close", drop);
+  });
+
+  static async start(): Promise<EngineProxy> {
+    const proxy = new EngineProxy();
+    await new Promise<void>((resolve) => proxy.server.listen(proxy.path, resolve));
+    return proxy;
+  }
+
+  freeze(): void {
+    this.frozen = true;
+  }
+
+  thaw(): void {
+    this.frozen = false;
+    for (const send of this.held.splice(0)) send();
+  }
+
+  close(): void {
+    this.server.close();
+    for (const socket of this.sockets) socket.destroy();
+    this.held.length = 0;
+  }
+
+  /** Closes it and removes its folder. */
+  dispose(): void {
+    this.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Removes, on the real engine, what a CLI a test killed or starved could not. */
+export async function removeContainersOf(pid: number | undefined): Promise<void> {
+  const docker = (await getContainerRuntimeClient()).container.dockerode;
+  const ids = await containersOwnedBy(pid);
+  await Promise.all(
+    ids.map((id) =>
+      docker
+        .getContainer(id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
 }

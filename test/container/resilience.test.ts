@@ -1,13 +1,15 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { createConnection, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { getContainerRuntimeClient } from "testcontainers";
 import { describe, expect, test } from "vitest";
 import { labStderr, runCli } from "../cli-runner.js";
-import { containersOwnedBy, untilContainersOf, waitFor } from "./helpers.js";
-
-const DOCKER_SOCKET = "/var/run/docker.sock";
+import {
+  containersOwnedBy,
+  EngineProxy,
+  removeContainersOf,
+  untilContainersOf,
+  watchStderr,
+} from "./helpers.js";
 
 /** Every report file in `dir` is complete JSON: nothing half-written, no temporary left. */
 function assertReportsWhole(dir: string): string[] {
@@ -40,8 +42,13 @@ describe("interrupted runs", () => {
       // hello and thread-stack take several seconds warm, far longer than the latest moment: the
       // signal always lands mid-run, so anything but 130/143 is a failure, never a pass.
       expect(result.exitCode).toBe(signal === "SIGINT" ? 130 : 143);
-      expect(labStderr(String(result.stderr))).toMatch(
-        new RegExp(`${signal}: removing this run's containers`),
+      const stderr = labStderr(String(result.stderr));
+      expect(stderr).toMatch(new RegExp(`^${signal}: removing this run's containers`, "m"));
+      expect(stderr).toMatch(
+        new RegExp(
+          `^musl-lab: interrupted by ${signal}; every container of this run was removed$`,
+          "m",
+        ),
       );
       expect(assertReportsWhole(out)).toEqual([]);
       expect(await containersOwnedBy(child.pid)).toEqual([]);
@@ -68,57 +75,41 @@ describe("two runs at once", () => {
 });
 
 describe("the Docker engine disappears mid-run", () => {
-  test("an infrastructure error in one line, exit 2, no hang", async () => {
+  test("an infrastructure error in one line, exit 2, no hang, the containers left named", async () => {
     // The lab talks to the engine through a socket this test owns; closing it mid-run is, for
     // the lab, exactly a daemon that went away (the real daemon keeps serving the other tests).
-    const dir = mkdtempSync(join(tmpdir(), "musl-lab-engine-"));
-    const proxyPath = join(dir, "docker.sock");
-    const connections = new Set<Socket>();
-    const proxy = createServer((client) => {
-      const upstream = createConnection(DOCKER_SOCKET);
-      connections.add(client).add(upstream);
-      client.pipe(upstream).pipe(client);
-      const drop = () => {
-        client.destroy();
-        upstream.destroy();
-      };
-      client.on("error", drop).on("close", drop);
-      upstream.on("error", drop).on("close", drop);
-    });
-    await new Promise<void>((resolve) => proxy.listen(proxyPath, resolve));
-
+    const proxy = await EngineProxy.start();
+    const reports = join(proxy.dir, "reports");
     const started = Date.now();
-    const child = runCli(["hello", "thread-stack", "--output-dir", join(dir, "reports")], {
-      DOCKER_HOST: `unix://${proxyPath}`,
-      LAB_NO_PROVISION: "1",
-    });
-    let leftovers: string[] = [];
+    const child = runCli(["hello", "thread-stack", "--output-dir", reports], proxy.env);
     try {
-      // Mid-run: the probes are running (thread-stack's search takes seconds).
-      let log = "";
-      child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
-      await waitFor(async () => /compiled \d+ builds?/.test(log), 60_000);
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Mid-run: hello has run, so both containers are started and known to the lab, and
+      // thread-stack's search keeps the probes running for seconds more.
+      const stderr = watchStderr(child);
+      await stderr.until(/^ran hello: /m);
       proxy.close();
-      for (const socket of connections) socket.destroy();
       const result = await child;
-      const stderr = labStderr(String(result.stderr));
+      const lines = labStderr(String(result.stderr));
       expect(result.exitCode).toBe(2);
       // one line naming what failed: `musl-lab: exec in environment "glibc" failed: the Docker
       // engine stopped answering (socket hang up)`
-      expect(stderr).toMatch(/^musl-lab: .*the Docker engine stopped answering/m);
-      expect(stderr).not.toMatch(/\n\s+at .*:\d+:\d+/); // no stack trace
-      expect(Date.now() - started).toBeLessThan(90_000);
-      expect(assertReportsWhole(join(dir, "reports"))).toEqual([]);
+      expect(lines).toMatch(/^musl-lab: .*the Docker engine stopped answering/m);
+      expect(lines).not.toMatch(/\n\s+at .*:\d+:\d+/); // no stack trace
+      expect(Date.now() - started).toBeLessThan(150_000);
+      expect(assertReportsWhole(reports)).toEqual([]);
+      // Without its engine the lab cannot remove its containers: it names every one it leaves.
+      const left = (await containersOwnedBy(child.pid)).map((id) => id.slice(0, 12));
+      const line = lines.split("\n").find((l) => /could not be removed/.test(l)) ?? "";
+      expect(line).toMatch(
+        /^musl-lab: \d+ container\(s\) of this run could not be removed: .*; the next run removes them/,
+      );
+      expect(line.match(/\b[0-9a-f]{12}\b/g) ?? []).toEqual(expect.arrayContaining(left));
     } finally {
-      proxy.close();
       child.kill("SIGKILL");
       // What the lab could not remove without its engine: the next run's leftover sweep would;
       // here the test cleans up itself, on the real daemon.
-      leftovers = await containersOwnedBy(child.pid);
-      const docker = (await getContainerRuntimeClient()).container.dockerode;
-      await Promise.all(leftovers.map((id) => docker.getContainer(id).remove({ force: true })));
-      rmSync(dir, { recursive: true, force: true });
+      await removeContainersOf(child.pid);
+      proxy.dispose();
     }
   });
 });
