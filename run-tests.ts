@@ -16,6 +16,7 @@ import { guardStandardStreams, whenFlushed, writeFailure } from "./lab/cli/stand
 import { InterruptedError, isLabError, unlessInterrupted, type LabError } from "./lab/errors.js";
 import { compareWithBaseline } from "./lab/report/baseline-diff.js";
 import { readBaseline, writeBaseline } from "./lab/report/baseline-file.js";
+import { escapeControl } from "./lab/report/escape-control.js";
 import { renderJson } from "./lab/report/json.js";
 import { REPORTERS, type Format, type ReporterOptions } from "./lab/report/reporters.js";
 import { runLab } from "./lab/run-lab.js";
@@ -160,8 +161,12 @@ async function wayOut(outcome: { status: number } | { error: unknown }): Promise
   } else {
     if (!clean) {
       const known = error as LabError & { details?: string };
-      log(`musl-lab: ${known.message}`);
-      if (known.details) log(known.details.replace(/^/gm, "  | "));
+      // Messages quote what the user typed and what tools printed: a terminal must not act on it.
+      log(`musl-lab: ${escapeControl(known.message)}`);
+      if (known.details) {
+        const lines = known.details.replace(/\t/g, "  ").split("\n").map(escapeControl);
+        log(lines.map((line) => `  | ${line}`).join("\n"));
+      }
       status = known.exitCode;
     }
     if (left) log(`musl-lab: ${left}`);
