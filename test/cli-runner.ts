@@ -35,7 +35,7 @@ export function runCliThroughSlowPipe(args: string[]): ResultPromise<{ reject: f
   ) as ResultPromise<{ reject: false }>;
 }
 
-function cliBundle(): string {
+export function cliBundle(): string {
   if (!bundle) {
     bundle = join(REPO_ROOT, ".cache", "lab", `test-${process.pid}.mjs`);
     execaSync(
