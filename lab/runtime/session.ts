@@ -301,7 +301,13 @@ export class EnvironmentSession {
         .withSecurityOpt("no-new-privileges")
         .withResourcesQuota({ memory: MEMORY_LIMIT_MIB / 1024, cpu: CPU_LIMIT })
         .withLimits(PIDS_LIMIT)
-        .start(),
+        .start()
+        // Tracked inside the start itself: once the start has settled (what a clean-up in
+        // progress waits for), the container is already in the registry, never a tick later.
+        .then((started) => {
+          trackContainer(started.getId(), () => started.stop({ timeout: 0 }).then(() => undefined));
+          return started;
+        }),
     );
     // A start that ends after its deadline is still tracked (trackStart) and removed on the way out.
     const started = await engineDeadline(
@@ -314,7 +320,6 @@ export class EnvironmentSession {
         `could not start a container for environment "${environment.id}" from ${imageTag}: ${firstLine(error)}`,
       );
     });
-    trackContainer(started.getId(), () => started.stop({ timeout: 0 }).then(() => undefined));
     const session = new EnvironmentSession(environment, mode, imageTag, started);
     await session.plumbing([
       "mkdir",
