@@ -65,6 +65,8 @@ export class BuildCache {
       mkdirSync(temporary, { recursive: true });
       writeFileSync(join(temporary, BINARY_FILE), binary);
       writeFileSync(join(temporary, ENTRY_FILE), JSON.stringify(stored));
+      // What labs of the format before read: one cache folder may serve both, e.g. two checkouts.
+      writeFileSync(join(temporary, LEGACY_RECORD_FILE), JSON.stringify(record));
       renameSync(temporary, join(this.dir, key));
     } catch {
       // Another run stored the same key first (rename onto a non-empty folder), or no disk.
@@ -85,6 +87,7 @@ export class BuildCache {
 const BINARY_FILE = "binary";
 /** Named anew with the hash in it: entries of the format before it (no hash) are never read. */
 const ENTRY_FILE = "entry.json";
+const LEGACY_RECORD_FILE = "record.json";
 
 interface StoredEntry {
   sha256: string;
