@@ -18,6 +18,7 @@ import { compareWithBaseline } from "./lab/report/baseline-diff.js";
 import { readBaseline, writeBaseline } from "./lab/report/baseline-file.js";
 import { escapeControl } from "./lab/report/escape-control.js";
 import { renderJson } from "./lab/report/json.js";
+import { renderPruneResult } from "./lab/report/prune-view.js";
 import { REPORTERS, type Format, type ReporterOptions } from "./lab/report/reporters.js";
 import { runLab } from "./lab/run-lab.js";
 import {
@@ -26,6 +27,7 @@ import {
   removeAllContainers,
 } from "./lab/runtime/container-registry.js";
 import { REPO_ROOT } from "./lab/runtime/paths.js";
+import { pruneImages } from "./lab/runtime/prune-images.js";
 import { loadScenarios } from "./lab/scenarios/index.js";
 import type { Scenario } from "./lab/scenarios/schema.js";
 
@@ -50,6 +52,10 @@ async function main(argv: string[]): Promise<number> {
   if (options.command === "exercise") return exercise(options, scenarios, exercises);
   if (options.command === "help") {
     process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (options.command === "prune") {
+    process.stdout.write(renderPruneResult(await pruneImages({ dryRun: options.dryRun, log })));
     return 0;
   }
   if (options.command === "list") {

@@ -48,13 +48,21 @@ export interface ExerciseOptions {
   images: ImagesOption;
 }
 
-export type CommandLine = CliOptions | ExplainOptions | ExerciseOptions;
+/** `npm run lab -- prune [--dry-run]`: removes the musl-lab images this checkout does not use. */
+export interface PruneOptions {
+  command: "prune";
+  /** Only say what would go and how much it frees. */
+  dryRun: boolean;
+}
+
+export type CommandLine = CliOptions | ExplainOptions | ExerciseOptions | PruneOptions;
 
 const IMAGES_CHOICES = ["auto", "registry", "offline"] as const;
 
 export const HELP = `Usage: npm run lab -- [scenario ...] [options]
        npm run lab -- explain SCENARIO
        npm run lab -- exercise [NAME [--solution FILE] [--format console|json] [--env ...]]
+       npm run lab -- prune [--dry-run]
 
 Runs C probes in glibc and musl containers and reports, per case, what happened and why.
 With no scenario named, every scenario runs.
@@ -69,6 +77,12 @@ Classroom:
                          verdict per check with a hint for each failure; exit status 0 only
                          when every check passes. Takes --env, --images and --format
                          console|json (or --json): the verdict as JSON on stdout
+
+Images:
+  prune [--dry-run]      remove the musl-lab images this checkout does not use (older recipes,
+                         other branches and clones on this engine) and say how much space that
+                         freed; never one a container uses. A changed recipe builds a new image
+                         and keeps the old one until then. --dry-run: only say what would go
 
 Options:
   --list                 list the scenarios with a one-line summary and exit
@@ -120,6 +134,7 @@ export function parseCommandLine(
   const [first, ...rest] = argv;
   if (first === "explain") return parseExplainArgs(rest, scenarios);
   if (first === "exercise") return parseExerciseArgs(rest, exercises);
+  if (first === "prune") return parsePruneArgs(rest, scenarios);
   return parseCliArgs(argv, scenarios);
 }
 
@@ -216,6 +231,24 @@ function parseExerciseArgs(argv: string[], exercises: Exercise[]): ExerciseOptio
     environmentIds: parseEnvironmentIds(values.env),
     images: parseImages(values.images),
   };
+}
+
+function parsePruneArgs(argv: string[], scenarios: Scenario[]): PruneOptions | CliOptions {
+  const { values, positionals } = withUsageErrors(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { "dry-run": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    }),
+  );
+  if (values.help) return parseCliArgs(["--help"], scenarios);
+  if (positionals.length > 0) {
+    throw new UsageError(
+      `prune takes no names (got "${positionals[0]}"): npm run lab -- prune [--dry-run]`,
+    );
+  }
+  return { command: "prune", dryRun: values["dry-run"] ?? false };
 }
 
 /** Runs node:util's parseArgs, its errors turned into the lab's one-line usage errors. */

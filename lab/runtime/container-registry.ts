@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type { DockerClient as Dockerode } from "./docker-client.js";
+import { dockerClient, type DockerClient as Dockerode } from "./docker-client.js";
 import type { Log } from "./docker-engine.js";
 
 /** Every container the lab starts carries these, so leftovers can be found after a crash. */
@@ -115,8 +115,7 @@ function startRemoval(id: string, remove: () => Promise<void>): void {
 
 async function removeUntracked(): Promise<void> {
   try {
-    const { getContainerRuntimeClient } = await import("testcontainers");
-    const docker = (await getContainerRuntimeClient()).container.dockerode;
+    const docker = await dockerClient();
     const labelled = await docker.listContainers({
       all: true,
       filters: { label: [`${LABEL_RUN}=${RUN_ID}`] },

@@ -66,7 +66,7 @@ export async function detectEnvironment(
   session: EnvironmentSession,
   imageId: string,
 ): Promise<DetectedEnvironment> {
-  const result = await session.exec(["sh", "-c", DETECT_SCRIPT]);
+  const result = await session.plumbing(["sh", "-c", DETECT_SCRIPT]);
   const parsed = parseDetection(result.stdout);
   const { environment } = session;
   if (!parsed.libc) {

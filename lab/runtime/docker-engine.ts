@@ -4,11 +4,17 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { execa } from "execa";
 import { InfrastructureError } from "../errors.js";
+import { withDeadline } from "./deadline.js";
 import { withHostLock } from "./host-lock.js";
 import { labCacheDir } from "./paths.js";
 
 const DEFAULT_SOCKET = "/var/run/docker.sock";
 const PING_TIMEOUT_MS = 2_000;
+/** An engine answers /info in milliseconds; a busy 2-core host within a few seconds. */
+export const ENGINE_INFO_DEADLINE_MS = 15_000;
+/** /info is a few KiB; more is not an engine talking. */
+const INFO_BODY_LIMIT = 65_536;
+const MAX_PORT = 65_535;
 const DAEMON_START_TIMEOUT_MS = 60_000;
 /**
  * How long apt waits for dpkg's lock when something other than a lab holds it (an admin's apt,
@@ -47,16 +53,27 @@ export function dockerEndpoint(env: NodeJS.ProcessEnv = process.env): DockerEndp
   }
   const tcp = /^tcp:\/\/([^:/]+):(\d+)\/?$/.exec(dockerHost);
   if (tcp?.[1] && tcp[2]) {
-    return { description: dockerHost, host: tcp[1], port: Number(tcp[2]), explicit: true };
+    const port = Number(tcp[2]);
+    // Node's http client throws (ERR_SOCKET_BAD_PORT) instead of failing the request.
+    if (port < 1 || port > MAX_PORT) {
+      throw new InfrastructureError(
+        `DOCKER_HOST=${dockerHost} names port ${tcp[2]}, but a TCP port is 1 to ${MAX_PORT}`,
+      );
+    }
+    return { description: dockerHost, host: tcp[1], port, explicit: true };
   }
   throw new InfrastructureError(
     `DOCKER_HOST=${dockerHost} is not understood: use unix:///path/to/docker.sock or tcp://host:port`,
   );
 }
 
-/** Asks the engine's `/_ping`; never throws, a dead or missing socket is simply `false`. */
+/**
+ * Asks the engine's `/_ping`. A dead or missing socket is simply `false` (the caller may start an
+ * engine); a socket the user may not open is an error of its own: an engine runs there, and
+ * installing or starting another one would not help.
+ */
 export function pingDocker(endpoint: DockerEndpoint): Promise<boolean> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const req = request(
       {
         socketPath: endpoint.socketPath,
@@ -71,9 +88,77 @@ export function pingDocker(endpoint: DockerEndpoint): Promise<boolean> {
       },
     );
     req.on("timeout", () => req.destroy());
-    req.on("error", () => resolve(false));
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EACCES" && endpoint.socketPath) {
+        reject(new InfrastructureError(socketPermissionMessage(endpoint.socketPath)));
+      } else {
+        resolve(false);
+      }
+    });
     req.end();
   });
+}
+
+export function socketPermissionMessage(socketPath: string): string {
+  return (
+    `permission denied on ${socketPath}: a Docker engine may be running, but this user may not use it; ` +
+    "add your user to the docker group (`sudo usermod -aG docker $USER`, then log in again) or run as root"
+  );
+}
+
+/** How the engine is named in messages about it. */
+export function engineSubject(endpoint: DockerEndpoint = dockerEndpoint()): string {
+  return `the Docker engine at ${endpoint.description}`;
+}
+
+/**
+ * `/_ping` is answered by proxies and half-broken engines alike; the lab needs the real API. Asks
+ * `/info` itself, under a deadline, before testcontainers does: testcontainers would wait forever
+ * on an engine that never replies, and on one that refuses `/info` it silently tries the next
+ * engine it can find (`/var/run/docker.sock`) or ends in "Could not find a working container
+ * runtime strategy".
+ */
+export async function checkEngineApi(endpoint: DockerEndpoint, log: Log): Promise<void> {
+  const subject = engineSubject(endpoint);
+  const { status, body } = await withDeadline(
+    (signal) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(
+          {
+            socketPath: endpoint.socketPath,
+            host: endpoint.host,
+            port: endpoint.port,
+            path: "/info",
+            signal,
+          },
+          (res) => {
+            let body = "";
+            res.setEncoding("utf8");
+            res.on("data", (chunk: string) => {
+              if (body.length < INFO_BODY_LIMIT) body += chunk;
+            });
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+            res.on("error", reject);
+          },
+        );
+        req.on("error", reject);
+        req.end();
+      }).catch((error: NodeJS.ErrnoException) => {
+        if (signal.aborted) return new Promise<never>(() => undefined);
+        throw new InfrastructureError(
+          `${subject} answers /_ping but GET /info failed: ${error.code ?? error.message}`,
+        );
+      }),
+    { subject, call: "GET /info", ms: ENGINE_INFO_DEADLINE_MS, log },
+  );
+  if (status !== 200) {
+    const message = /"message"\s*:\s*"([^"]*)"/.exec(body)?.[1] ?? body.trim().split("\n")[0];
+    throw new InfrastructureError(
+      `${subject} answers /_ping but GET /info failed with HTTP ${status}` +
+        (message ? ` (${message.slice(0, 200)})` : "") +
+        ": the lab needs the whole Docker API; a socket proxy must also allow /info, /images, /containers, /build and /exec",
+    );
+  }
 }
 
 export interface EngineReport {

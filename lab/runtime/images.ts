@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { createReadStream, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
-import type { DockerClient as Dockerode } from "./docker-client.js";
+import { engineUnusable, type DockerClient as Dockerode } from "./docker-client.js";
 import { ENVIRONMENTS } from "../environments/index.js";
 import {
   isUnavailable,
@@ -12,8 +12,9 @@ import {
   type Recipe,
   type RegistryRecipe,
 } from "../environments/schema.js";
-import { InfrastructureError } from "../errors.js";
-import { ensureHostCommands, seconds, tail, type Log } from "./docker-engine.js";
+import { InfrastructureError, isLabError } from "../errors.js";
+import { silenceDeadline, withDeadline } from "./deadline.js";
+import { engineSubject, ensureHostCommands, seconds, tail, type Log } from "./docker-engine.js";
 import { withHostLock } from "./host-lock.js";
 import { DOCKER_DIR, labCacheDir } from "./paths.js";
 
@@ -25,6 +26,24 @@ const IMAGE_REPOSITORY_PREFIX = "musl-lab/";
 /** Imported rootfs images have no config at all; exec needs a PATH to find `sh`. */
 const IMPORT_CHANGES = ["ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"];
 const BUILD_LOG_TAIL_LINES = 30;
+/** Inspecting or listing images answers in milliseconds; a busy engine within seconds. */
+export const IMAGE_QUERY_DEADLINE_MS = 30_000;
+/** Sending the (tiny) Dockerfile context and getting the build's first answer. */
+const BUILD_START_DEADLINE_MS = 60_000;
+/**
+ * An import of a ~400 MB rootfs took ~3 s here and sends no progress until it is done: a deadline
+ * on its total time, far above that, for the upload and for the answer alike.
+ */
+const IMPORT_DEADLINE_MS = 300_000;
+
+export interface BuildDeadlines {
+  /**
+   * A Dockerfile build may take many minutes (a registry `apk add` of a toolchain), but every step
+   * prints as it goes: the deadline is on silence, not on the build's total time.
+   */
+  buildSilenceMs: number;
+}
+export const BUILD_DEADLINES: BuildDeadlines = { buildSilenceMs: 300_000 };
 
 export interface ResolvedImage {
   readonly environment: Environment;
@@ -105,6 +124,7 @@ export async function ensureImage(
   docker: Dockerode,
   image: ResolvedImage,
   log: Log,
+  deadlines: BuildDeadlines = BUILD_DEADLINES,
 ): Promise<{ built: boolean; imageId: string }> {
   const existing = await inspectImage(docker, image.tag);
   if (existing) return { built: false, imageId: existing };
@@ -114,7 +134,7 @@ export async function ensureImage(
   return withHostLock(lockName, `building ${image.tag}`, log, async () => {
     const builtMeanwhile = await inspectImage(docker, image.tag);
     if (builtMeanwhile) return { built: false, imageId: builtMeanwhile };
-    return buildImage(docker, image, log);
+    return buildImage(docker, image, log, deadlines);
   });
 }
 
@@ -122,11 +142,12 @@ async function buildImage(
   docker: Dockerode,
   image: ResolvedImage,
   log: Log,
+  deadlines: BuildDeadlines,
 ): Promise<{ built: boolean; imageId: string }> {
   const started = Date.now();
   log(`image ${image.environment.id}: building ${image.tag} (${image.mode} recipe)`);
   if ("dockerfile" in image.recipe) {
-    await buildFromDockerfile(docker, image, image.recipe, log);
+    await buildFromDockerfile(docker, image, image.recipe, log, deadlines);
   } else {
     await buildFromRootfs(docker, image, image.recipe, log);
   }
@@ -134,36 +155,91 @@ async function buildImage(
   if (!imageId)
     throw new InfrastructureError(`image ${image.tag} is missing right after its build`);
   log(`image ${image.environment.id}: ready in ${seconds(started)}`);
-  await removeSupersededImages(docker, image, log);
+  await mentionOlderImages(docker, image, log);
   return { built: true, imageId };
 }
 
 /**
- * A recipe change makes a new tag; the image of the old recipe (~400 MB for glibc) is then dead
- * weight. Removing it may fail while another run still uses it, which is fine: it goes next time.
+ * A recipe change makes a new tag, and the image of the old recipe stays: another checkout on
+ * this engine (a branch, a clone) may still be on that recipe, and removing it would make the two
+ * rebuild and delete each other's ~400 MB images in turn. `npm run lab -- prune` removes the ones
+ * this checkout does not use, on request; a build only says that there are some.
  */
-async function removeSupersededImages(docker: Dockerode, image: ResolvedImage, log: Log) {
+async function mentionOlderImages(docker: Dockerode, image: ResolvedImage, log: Log) {
   const [repository] = image.tag.split(":");
-  const images = await docker.listImages({ filters: { reference: [`${repository}:*`] } });
-  const stale = images
-    .flatMap((i) => i.RepoTags ?? [])
-    .filter((tag) => tag !== image.tag && tag.startsWith(`${repository}:${image.mode}-`));
-  for (const tag of stale) {
-    await docker
-      .getImage(tag)
-      .remove()
-      .then(() => log(`image ${image.environment.id}: removed superseded ${tag}`))
-      .catch(() => undefined);
-  }
+  const images = await engineCall("a list of images", IMAGE_QUERY_DEADLINE_MS, () =>
+    docker.listImages(),
+  );
+  const older = images.filter((i) =>
+    (i.RepoTags ?? []).some((tag) => tag.startsWith(`${repository}:`) && tag !== image.tag),
+  );
+  if (older.length === 0) return;
+  log(
+    `image ${image.environment.id}: ${older.length} older ${repository} image(s) kept (${formatBytes(sum(older.map((i) => i.Size)))}); \`npm run lab -- prune\` removes the images this checkout does not use`,
+  );
 }
 
 async function inspectImage(docker: Dockerode, tag: string): Promise<string | null> {
   try {
-    const info = await docker.getImage(tag).inspect();
+    const info = await engineCall(`an inspect of image ${tag}`, IMAGE_QUERY_DEADLINE_MS, () =>
+      docker.getImage(tag).inspect(),
+    );
     return info.Id;
-  } catch {
+  } catch (error) {
+    if (isLabError(error)) throw error;
     return null;
   }
+}
+
+/** One engine call under a deadline, named in the message if the engine does not answer. */
+function engineCall<T>(call: string, ms: number, work: () => Promise<T>) {
+  // Once the engine left a call unanswered, the clean-up on the way out does not wait on it again.
+  return withDeadline(() => work(), {
+    subject: engineSubject(),
+    call,
+    ms,
+    onExpired: engineUnusable,
+  });
+}
+
+/**
+ * Follows a build's or an import's progress stream; rejects when the engine sends nothing for
+ * `silenceMs` (a build's steps legitimately take minutes, but each one prints as it goes).
+ */
+function followProgress<T>(
+  docker: Dockerode,
+  stream: NodeJS.ReadableStream,
+  call: string,
+  silenceMs: number,
+  onFinished: (error: Error | null, events: T[]) => Error | null,
+  onProgress: (event: T) => void = () => undefined,
+): Promise<void> {
+  const silence = silenceDeadline({
+    subject: engineSubject(),
+    call,
+    ms: silenceMs,
+    onExpired: engineUnusable,
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (error: Error | null, events: T[]) => {
+        const failed = onFinished(error, events);
+        if (failed) reject(failed);
+        else resolve();
+      },
+      (event: T) => {
+        silence.touch();
+        onProgress(event);
+      },
+    );
+  });
+  return Promise.race([done, silence.expired])
+    .catch((error: unknown) => {
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      throw error;
+    })
+    .finally(silence.clear);
 }
 
 async function buildFromDockerfile(
@@ -171,40 +247,41 @@ async function buildFromDockerfile(
   image: ResolvedImage,
   recipe: RegistryRecipe,
   log: Log,
+  deadlines: BuildDeadlines,
 ): Promise<void> {
   const contextDir = join(DOCKER_DIR, "registry");
   const dockerfile = recipe.dockerfile.replace(/^registry\//, "");
-  const stream = await docker.buildImage(
-    { context: contextDir, src: [dockerfile] },
-    { t: image.tag, dockerfile, labels: { "musl-lab.recipe-hash": image.recipeHash }, rm: true },
+  const stream = await engineCall(`a build of ${image.tag}`, BUILD_START_DEADLINE_MS, () =>
+    docker.buildImage(
+      { context: contextDir, src: [dockerfile] },
+      { t: image.tag, dockerfile, labels: { "musl-lab.recipe-hash": image.recipeHash }, rm: true },
+    ),
   );
   const output: string[] = [];
   const stages = stageLog(image, log);
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.followProgress(
-      stream,
-      (error: Error | null, events: { error?: string }[]) => {
-        const failed = error?.message ?? events.find((e) => e.error)?.error;
-        if (failed) {
-          reject(
-            new InfrastructureError(
-              `building ${image.tag} from docker/${recipe.dockerfile} failed: ${failed.trim()}`,
-              tail(output.join(""), BUILD_LOG_TAIL_LINES),
-            ),
-          );
-        } else {
-          stages.finish();
-          resolve();
-        }
-      },
-      (event: { stream?: string }) => {
-        if (!event.stream) return;
-        output.push(event.stream);
-        const step = /^Step (\d+\/\d+) : (.*)/.exec(event.stream.trim());
-        if (step) stages.start(`step ${step[1]} ${truncate(step[2] ?? "", 70)}`);
-      },
-    );
-  });
+  await followProgress<{ stream?: string; error?: string }>(
+    docker,
+    stream,
+    `the build of ${image.tag}`,
+    deadlines.buildSilenceMs,
+    (error, events) => {
+      const failed = error?.message ?? events.find((e) => e.error)?.error;
+      if (failed) {
+        return new InfrastructureError(
+          `building ${image.tag} from docker/${recipe.dockerfile} failed: ${failed.trim()}`,
+          tail(output.join(""), BUILD_LOG_TAIL_LINES),
+        );
+      }
+      stages.finish();
+      return null;
+    },
+    (event) => {
+      if (!event.stream) return;
+      output.push(event.stream);
+      const step = /^Step (\d+\/\d+) : (.*)/.exec(event.stream.trim());
+      if (step) stages.start(`step ${step[1]} ${truncate(step[2] ?? "", 70)}`);
+    },
+  );
 }
 
 async function buildFromRootfs(
@@ -257,17 +334,22 @@ async function buildFromRootfs(
   const importStarted = Date.now();
   try {
     const [repo, tag] = image.tag.split(":") as [string, string];
-    const stream = await docker.importImage(createReadStream(tarball), {
-      repo,
-      tag,
-      changes: [...IMPORT_CHANGES, `LABEL musl-lab.recipe-hash=${image.recipeHash}`],
-    });
-    await new Promise<void>((resolve, reject) =>
-      docker.modem.followProgress(stream, (error: Error | null, events: { error?: string }[]) => {
-        const failed = error?.message ?? events.find((e) => e.error)?.error;
-        if (failed) reject(new InfrastructureError(`importing ${image.tag} failed: ${failed}`));
-        else resolve();
+    const stream = await engineCall(`an import of ${image.tag}`, IMPORT_DEADLINE_MS, () =>
+      docker.importImage(createReadStream(tarball), {
+        repo,
+        tag,
+        changes: [...IMPORT_CHANGES, `LABEL musl-lab.recipe-hash=${image.recipeHash}`],
       }),
+    );
+    await followProgress<{ error?: string }>(
+      docker,
+      stream,
+      `the import of ${image.tag}`,
+      IMPORT_DEADLINE_MS,
+      (error, events) => {
+        const failed = error?.message ?? events.find((e) => e.error)?.error;
+        return failed ? new InfrastructureError(`importing ${image.tag} failed: ${failed}`) : null;
+      },
     );
   } finally {
     // The package cache stays (a rebuild then downloads nothing); the tarball is re-made from it.
@@ -301,4 +383,15 @@ function stageLog(image: ResolvedImage, log: Log) {
 
 function truncate(text: string, width: number): string {
   return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+}
+
+/** Sizes as `docker images` shows them: decimal units. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1_000_000) return `${Math.round(bytes / 1_000)} kB`;
+  if (bytes < 1_000_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  return `${(bytes / 1_000_000_000).toFixed(2)} GB`;
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
 }

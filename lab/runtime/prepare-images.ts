@@ -1,15 +1,32 @@
+import { accessSync, constants, mkdirSync } from "node:fs";
 import type { Environment } from "../environments/schema.js";
+import { InfrastructureError, isLabError } from "../errors.js";
 import { removeLeftoverContainers } from "./container-registry.js";
-import type { DockerClient } from "./docker-client.js";
-import { configureTestcontainersEnv, ensureDockerEngine, type Log } from "./docker-engine.js";
+import { withDeadline } from "./deadline.js";
+import { dockerClient, engineUnusable, type DockerClient } from "./docker-client.js";
+import {
+  checkEngineApi,
+  configureTestcontainersEnv,
+  dockerEndpoint,
+  engineSubject,
+  ensureDockerEngine,
+  pingDocker,
+  type DockerEndpoint,
+  type Log,
+} from "./docker-engine.js";
 import {
   builderFor,
   ensureImage,
+  IMAGE_QUERY_DEADLINE_MS,
   isResolved,
   resolveImage,
   type ImageResolution,
   type ImagesOption,
 } from "./images.js";
+import { labCacheDir } from "./paths.js";
+
+/** Force-removing a few containers takes seconds; a busy engine, some more. */
+const LEFTOVER_CLEANUP_DEADLINE_MS = 60_000;
 
 export interface PreparedImages {
   docker: DockerClient;
@@ -38,17 +55,30 @@ export async function prepareImages(
     setup.push(line);
     log(line);
   };
-  await ensureDockerEngine(record);
-  const { getContainerRuntimeClient } = await import("testcontainers");
-  const docker = (await getContainerRuntimeClient()).container.dockerode;
-  await removeLeftoverContainers(docker, record);
+  ensureCacheDir();
+  const docker = await connectDocker(record, log);
+  await withDeadline(() => removeLeftoverContainers(docker, record), {
+    subject: engineSubject(),
+    call: "the list and removal of leftover containers",
+    ms: LEFTOVER_CLEANUP_DEADLINE_MS,
+    log,
+    onExpired: engineUnusable,
+  });
 
   const hasLocalImage = (name: string) =>
-    docker
-      .getImage(name)
-      .inspect()
-      .then(() => true)
-      .catch(() => false);
+    withDeadline(() => docker.getImage(name).inspect(), {
+      subject: engineSubject(),
+      call: `an inspect of image ${name}`,
+      ms: IMAGE_QUERY_DEADLINE_MS,
+      log,
+      onExpired: engineUnusable,
+    }).then(
+      () => true,
+      (error: unknown) => {
+        if (isLabError(error)) throw error;
+        return false;
+      },
+    );
   const resolutions = new Map<string, ImageResolution>();
   for (const environment of environments) {
     if (!resolutions.has(environment.id)) {
@@ -79,4 +109,60 @@ export async function prepareImages(
     }),
   );
   return { docker, setup, resolutions, builderOf, imageIds };
+}
+
+/**
+ * An engine that answers, with the whole API (not only /_ping), and testcontainers' client for it;
+ * provisioned if need be. Every call has a deadline: an engine that stops answering is one line.
+ */
+export async function connectDocker(record: Log, log: Log): Promise<DockerClient> {
+  const { endpoint } = await ensureDockerEngine(record);
+  return clientFor(endpoint, log);
+}
+
+/** Like connectDocker, for commands that only look after what exists: no engine is started. */
+export async function connectToRunningEngine(log: Log): Promise<DockerClient> {
+  const endpoint = dockerEndpoint();
+  if (!(await pingDocker(endpoint))) {
+    throw new InfrastructureError(
+      `no Docker engine answers at ${endpoint.description}: there are no images to look after`,
+    );
+  }
+  return clientFor(endpoint, log);
+}
+
+async function clientFor(endpoint: DockerEndpoint, log: Log): Promise<DockerClient> {
+  try {
+    await checkEngineApi(endpoint, log);
+  } catch (error) {
+    // The clean-up on the way out must not wait on this engine once more.
+    if (isLabError(error)) engineUnusable(error);
+    throw error;
+  }
+  return dockerClient(log);
+}
+
+/**
+ * Package downloads, rootfs tarballs, compiled probes and the dockerd log all go here: a path
+ * that is a file, or a folder the user may not write, is said once, up front, instead of as a
+ * stack trace from whichever write meets it first.
+ */
+export function ensureCacheDir(): void {
+  const dir = labCacheDir();
+  const named = process.env["LAB_CACHE_DIR"]
+    ? `LAB_CACHE_DIR=${process.env["LAB_CACHE_DIR"]}`
+    : `the cache folder ${dir}`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    const why =
+      code === "ENOTDIR" || code === "EEXIST"
+        ? "is not a folder (a file is in the way)"
+        : code === "EACCES" || code === "EPERM"
+          ? "cannot be written (permission denied)"
+          : `cannot be used (${code || (error as Error).message})`;
+    throw new InfrastructureError(`${named} ${why}: point LAB_CACHE_DIR at a folder you can write`);
+  }
 }

@@ -1,11 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
-import {
-  GenericContainer,
-  getContainerRuntimeClient,
-  type StartedTestContainer,
-} from "testcontainers";
+import { GenericContainer, type StartedTestContainer } from "testcontainers";
 import type { Environment, ImageMode } from "../environments/schema.js";
 import { InfrastructureError } from "../errors.js";
 import {
@@ -14,6 +10,9 @@ import {
   trackStart,
   untrackContainer,
 } from "./container-registry.js";
+import { withDeadline } from "./deadline.js";
+import { dockerClient } from "./docker-client.js";
+import { engineSubject } from "./docker-engine.js";
 import { decodeExitStatus, endedByTimeLimit, type SignalName } from "./signals.js";
 import { readSingleFileFromTar } from "./tar.js";
 
@@ -30,6 +29,15 @@ export const OUTPUT_CAP_BYTES = 1_048_576;
 /** Time a batch item's setup and teardown may take on top of the run's own limit. */
 const SETUP_ALLOWANCE_MS = 5_000;
 export const WORK_DIR = "/lab";
+/**
+ * Deadlines of the engine calls around the batches (whose own budget is above). Each is far above
+ * what the call takes here (a start 150-240 ms, a copy ~50 ms, an exec ~50 ms) so a busy host
+ * never meets them, and an engine that stopped answering is named within a minute, not never.
+ */
+const CONTAINER_START_DEADLINE_MS = 60_000;
+const COPY_DEADLINE_MS = 60_000;
+const PLUMBING_EXEC_DEADLINE_MS = 60_000;
+const STOP_DEADLINE_MS = 30_000;
 
 /** One run of a batch: what prepares it, the probe command, and what collects its evidence. */
 export interface BatchItem {
@@ -282,7 +290,7 @@ export class EnvironmentSession {
   ) {}
 
   static async start(environment: Environment, mode: ImageMode, imageTag: string) {
-    const started = await trackStart(
+    const starting = trackStart(
       new ContainedContainer(imageTag)
         .withCommand(["sleep", String(KEEP_ALIVE_SECONDS)])
         .withNetworkMode("none")
@@ -293,15 +301,33 @@ export class EnvironmentSession {
         .withSecurityOpt("no-new-privileges")
         .withResourcesQuota({ memory: MEMORY_LIMIT_MIB / 1024, cpu: CPU_LIMIT })
         .withLimits(PIDS_LIMIT)
-        .start(),
+        .start()
+        // Tracked inside the start itself: once the start has settled (what a clean-up in
+        // progress waits for), the container is already in the registry, never a tick later.
+        .then((started) => {
+          trackContainer(started.getId(), () => started.stop({ timeout: 0 }).then(() => undefined));
+          return started;
+        }),
+    );
+    // A start that ends after its deadline is still tracked (trackStart) and removed on the way out.
+    const started = await engineDeadline(
+      () => starting,
+      `a container start for environment "${environment.id}"`,
+      CONTAINER_START_DEADLINE_MS,
     ).catch((error: unknown) => {
+      if (error instanceof InfrastructureError) throw error;
       throw new InfrastructureError(
         `could not start a container for environment "${environment.id}" from ${imageTag}: ${firstLine(error)}`,
       );
     });
-    trackContainer(started.getId(), () => started.stop({ timeout: 0 }).then(() => undefined));
     const session = new EnvironmentSession(environment, mode, imageTag, started);
-    await session.exec(["mkdir", "-p", `${WORK_DIR}/src`, `${WORK_DIR}/out`, `${WORK_DIR}/bin`]);
+    await session.plumbing([
+      "mkdir",
+      "-p",
+      `${WORK_DIR}/src`,
+      `${WORK_DIR}/out`,
+      `${WORK_DIR}/bin`,
+    ]);
     return session;
   }
 
@@ -313,7 +339,7 @@ export class EnvironmentSession {
    */
   async exec(argv: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
     try {
-      const docker = (await getContainerRuntimeClient()).container.dockerode;
+      const docker = await dockerClient();
       const exec = await docker
         .getContainer(this.container.getId())
         .exec({ Cmd: argv, AttachStdout: true, AttachStderr: true });
@@ -336,6 +362,15 @@ export class EnvironmentSession {
         `exec in environment "${this.environment.id}" failed: ${firstLine(error)}`,
       );
     }
+  }
+
+  /** exec() for the harness's short plumbing (mkdir, detection), under a deadline of its own. */
+  plumbing(argv: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+    return engineDeadline(
+      () => this.exec(argv),
+      `an exec of \`${argv[0]}\` in environment "${this.environment.id}"`,
+      PLUMBING_EXEC_DEADLINE_MS,
+    );
   }
 
   /**
@@ -447,10 +482,16 @@ export class EnvironmentSession {
     files: { path: string; content: string | Buffer; mode?: number }[],
   ): Promise<void> {
     try {
-      await this.container.copyContentToContainer(
-        files.map((f) => ({ content: f.content, target: f.path, mode: f.mode ?? 0o644 })),
+      await engineDeadline(
+        () =>
+          this.container.copyContentToContainer(
+            files.map((f) => ({ content: f.content, target: f.path, mode: f.mode ?? 0o644 })),
+          ),
+        `a copy of ${files.length} file(s) into environment "${this.environment.id}"`,
+        COPY_DEADLINE_MS,
       );
     } catch (error) {
+      if (error instanceof InfrastructureError) throw error;
       throw new InfrastructureError(
         `copying files into environment "${this.environment.id}" failed: ${firstLine(error)}`,
       );
@@ -459,11 +500,18 @@ export class EnvironmentSession {
 
   async readFile(path: string): Promise<Buffer> {
     try {
-      const archive = await this.container.copyArchiveFromContainer(path);
-      const chunks: Buffer[] = [];
-      for await (const chunk of archive as AsyncIterable<Buffer>) chunks.push(chunk);
-      return readSingleFileFromTar(Buffer.concat(chunks));
+      return await engineDeadline(
+        async () => {
+          const archive = await this.container.copyArchiveFromContainer(path);
+          const chunks: Buffer[] = [];
+          for await (const chunk of archive as AsyncIterable<Buffer>) chunks.push(chunk);
+          return readSingleFileFromTar(Buffer.concat(chunks));
+        },
+        `a copy of ${path} out of environment "${this.environment.id}"`,
+        COPY_DEADLINE_MS,
+      );
     } catch (error) {
+      if (error instanceof InfrastructureError) throw error;
       throw new InfrastructureError(
         `reading ${path} from environment "${this.environment.id}" failed: ${firstLine(error)}`,
       );
@@ -474,8 +522,19 @@ export class EnvironmentSession {
     const id = this.container.getId();
     untrackContainer(id);
     // timeout 0: `sleep` as PID 1 ignores SIGTERM, and waiting 10 s for nothing helps no one.
-    await this.container.stop({ timeout: 0 }).catch(() => undefined);
+    await engineDeadline(
+      () => this.container.stop({ timeout: 0 }),
+      `the removal of the container of environment "${this.environment.id}"`,
+      STOP_DEADLINE_MS,
+    ).catch(() => {
+      // Still there as far as we know: the clean-up on the way out tries once more.
+      trackContainer(id, () => this.container.stop({ timeout: 0 }).then(() => undefined));
+    });
   }
+}
+
+function engineDeadline<T>(work: () => Promise<T>, call: string, ms: number): Promise<T> {
+  return withDeadline(work, { subject: engineSubject(), call, ms });
 }
 
 /**
