@@ -1,9 +1,10 @@
-import { mkdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import type { Format } from "../report/reporters.js";
 import { outputTarget, realFolder, REPORT_EXTENSIONS } from "../report/write-report.js";
 import type { CliOptions } from "./args.js";
+import { makeFolders } from "../make-folders.js";
 
 /**
  * Where the user typed the command. npm runs scripts in the package folder and says where it was
@@ -148,7 +149,7 @@ function preparedFolder(folder: string, name: string): void {
   }
   const probe = join(folder, `.musl-lab-write-test-${process.pid}`);
   try {
-    mkdirSync(folder, { recursive: true });
+    makeFolders(folder);
     writeFileSync(probe, "", { flag: "wx" });
     rmSync(probe);
   } catch (error) {

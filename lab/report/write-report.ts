@@ -1,7 +1,6 @@
 import {
   lstatSync,
   linkSync,
-  mkdirSync,
   readlinkSync,
   realpathSync,
   renameSync,
@@ -13,6 +12,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { InfrastructureError } from "../errors.js";
 import { notRegular } from "../read-user-file.js";
 import type { RunResult } from "../run-result.js";
+import { makeFolders } from "../make-folders.js";
 
 /** The file each format writes to the output directory: `<start time><ext>` and `latest<ext>`. */
 export const REPORT_EXTENSIONS = { json: ".json", junit: ".junit.xml", html: ".html" } as const;
@@ -44,7 +44,7 @@ export function writeReport(
       ];
   try {
     for (const [index, target] of targets.entries()) {
-      mkdirSync(dirname(target), { recursive: true });
+      makeFolders(dirname(target));
       // Two runs may start in the same millisecond: the timestamped report is never replaced,
       // the later one takes the next free name. `latest` is meant to be replaced.
       if (!where.file && index === 0) targets[0] = writeNew(target, content);

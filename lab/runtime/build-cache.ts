@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { BuildRecord } from "../run-result.js";
 import { labCacheDir } from "./paths.js";
+import { makeFolders } from "../make-folders.js";
 
 /**
  * Compiled probes, kept on the host between runs. A warm run compiles nothing: the key covers
@@ -62,7 +63,7 @@ export class BuildCache {
     const temporary = join(this.dir, `.${key}.${process.pid}.tmp`);
     const stored: StoredEntry = { sha256: sha256(binary), size: binary.length, record };
     try {
-      mkdirSync(temporary, { recursive: true });
+      makeFolders(temporary);
       writeFileSync(join(temporary, BINARY_FILE), binary);
       writeFileSync(join(temporary, ENTRY_FILE), JSON.stringify(stored));
       // What labs of the format before read: one cache folder may serve both, e.g. two checkouts.

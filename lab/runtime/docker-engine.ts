@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, closeSync } from "node:fs";
+import { existsSync, openSync, readFileSync, closeSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -7,6 +7,7 @@ import { InfrastructureError } from "../errors.js";
 import { withDeadline } from "./deadline.js";
 import { withHostLock } from "./host-lock.js";
 import { labCacheDir } from "./paths.js";
+import { makeFolders } from "../make-folders.js";
 
 const DEFAULT_SOCKET = "/var/run/docker.sock";
 const PING_TIMEOUT_MS = 2_000;
@@ -293,7 +294,7 @@ async function aptInstall(packages: string[], log: Log): Promise<void> {
 async function startDockerd(endpoint: DockerEndpoint, log: Log): Promise<void> {
   const started = Date.now();
   const logDir = labCacheDir();
-  mkdirSync(logDir, { recursive: true });
+  makeFolders(logDir);
   const logPath = join(logDir, "dockerd.log");
   const out = openSync(logPath, "a");
   // No bridge and no iptables: probe containers only ever use network mode `none`, and a bridge

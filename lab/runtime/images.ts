@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { createReadStream, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createReadStream, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { execa } from "execa";
 import { engineUnusable, type DockerClient as Dockerode } from "./docker-client.js";
@@ -17,6 +17,7 @@ import { silenceDeadline, withDeadline } from "./deadline.js";
 import { engineSubject, ensureHostCommands, seconds, tail, type Log } from "./docker-engine.js";
 import { withHostLock } from "./host-lock.js";
 import { DOCKER_DIR, labCacheDir } from "./paths.js";
+import { makeFolders } from "../make-folders.js";
 
 export type ImagesOption = "auto" | ImageMode;
 
@@ -295,7 +296,7 @@ async function buildFromRootfs(
   }
   const cacheDir = labCacheDir();
   const workDir = join(cacheDir, "rootfs");
-  mkdirSync(workDir, { recursive: true });
+  makeFolders(workDir);
   // The pid keeps two concurrent lab runs from writing the same tarball.
   const tarball = join(
     workDir,

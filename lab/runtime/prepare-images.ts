@@ -1,4 +1,4 @@
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import type { Environment } from "../environments/schema.js";
 import { InfrastructureError, isLabError } from "../errors.js";
 import { removeLeftoverContainers } from "./container-registry.js";
@@ -24,6 +24,7 @@ import {
   type ImagesOption,
 } from "./images.js";
 import { labCacheDir } from "./paths.js";
+import { makeFolders } from "../make-folders.js";
 
 /** Force-removing a few containers takes seconds; a busy engine, some more. */
 const LEFTOVER_CLEANUP_DEADLINE_MS = 60_000;
@@ -153,7 +154,7 @@ export function ensureCacheDir(): void {
     ? `LAB_CACHE_DIR=${process.env["LAB_CACHE_DIR"]}`
     : `the cache folder ${dir}`;
   try {
-    mkdirSync(dir, { recursive: true });
+    makeFolders(dir);
     accessSync(dir, constants.W_OK);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "";
