@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { exitStatusFor, OUTCOMES } from "./classify/outcomes.js";
 import type { Environment } from "./environments/schema.js";
-import { InterruptedError } from "./errors.js";
+import { InterruptedError, interruptSignalOf } from "./errors.js";
 import {
   SCHEMA_VERSION,
   type CaseResult,
@@ -29,7 +29,7 @@ export interface LabOptions {
   environmentIds: string[];
   images: ImagesOption;
   log: Log;
-  /** Aborted by SIGINT/SIGTERM: the run stops between steps and removes its containers. */
+  /** Aborted by an interrupting signal (its name is the reason): the run stops between steps. */
   signal?: AbortSignal;
   /** Folders whose .c and .h files are copied to the builders (default: c-src/). */
   sourceDirs?: string[];
@@ -53,7 +53,7 @@ export async function runLab(options: LabOptions): Promise<RunResult> {
 
   const abort = () => {
     if (options.signal?.aborted) {
-      throw new InterruptedError(options.signal.reason === "SIGTERM" ? "SIGTERM" : "SIGINT");
+      throw new InterruptedError(interruptSignalOf(options.signal.reason));
     }
   };
   // Every target container starts at once, and each step waits only for the containers it needs:
