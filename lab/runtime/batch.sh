@@ -85,8 +85,38 @@ else
   probe_shell="su -p -s /bin/sh nobody"
 fi
 # HOME is in the scratch space: a probe's ~/.cache is bounded and gone after the run, like /tmp.
+# At nice 19 a probe yields the CPU to the harness in its container: hundreds of spinning
+# processes of a fork bomb must not come before the timer and this shell that are to end them.
+# A probe cannot lower it again. busybox has no `nice`: a root shell renices itself, then becomes
+# the probe. "$@" is the probe's time limit (`timeout -s KILL N`) or nothing.
+# shellcheck disable=SC2016 # $$ and $@ are the inner shell's
+yield_cpu='renice -n 19 -p $$ >/dev/null && exec "$@"'
 # shellcheck disable=SC2086 # the words of $probe_shell are the command
-as_probe() { HOME=/tmp timeout -s KILL "$1" $probe_shell -c "$2"; }
+as_probe() {
+  cmd_=$1
+  shift
+  HOME=/tmp "$@" sh -c "$yield_cpu" as-probe $probe_shell -c "$cmd_"
+}
+# Runs probe command $2 under the time limit $1 (seconds); the caller redirects its output. When
+# the limit is up, every process of the probe user is stopped, then killed (reap), not only the
+# first one as `timeout` does: a killed process must run to die, and behind its own fork bomb on
+# a busy machine that took seconds (a 3 s limit ended after 11 s). As with `timeout -s KILL`, a
+# run ended by the limit died of SIGKILL. The subshell is the one that waits, so the shell's own
+# "Segmentation fault" lands in the run's stderr, as a user would see it.
+run_probe() {
+  sleep "$1" >/dev/null 2>&1 &
+  timer=$!
+  (
+    as_probe "$2"
+    status=$?
+    kill "$timer" 2>/dev/null
+    exit "$status"
+  ) &
+  probe=$!
+  wait "$timer" 2>/dev/null
+  reap
+  wait "$probe"
+}
 # Root's work (compiles, setup, teardown) keeps its temporary files in the batch's own folder.
 as_root() { TMPDIR=$dir sh -c "$1"; }
 # Ends every process of the probe user, with builtins only (during a fork bomb no fork is to be
@@ -185,7 +215,9 @@ while [ "$#" -ge 5 ]; do
   : >"$outputs/$i.out"; : >"$outputs/$i.err"; : >"$dir/$i.after"
   if [ "$user" = together ]; then
     read -r start _ </proc/uptime
-    (as_probe "$limit" "$cmd") >"$outputs/$i.out" 2>"$outputs/$i.err" </dev/null &
+    # Side by side, each try's own limit can only end that try's first process: the rest of
+    # the group's are killed after the group.
+    (as_probe "$cmd" timeout -s KILL "$limit") >"$outputs/$i.out" 2>"$outputs/$i.err" </dev/null &
     eval "pid_$i=$!; start_$i=$start"
     together="$together $i"
     i=$((i + 1))
@@ -199,10 +231,8 @@ while [ "$#" -ge 5 ]; do
     status=setup
     read -r end _ </proc/uptime
   elif [ "$user" = probe ]; then
-    # The subshell is the one that waits, so the shell's own "Segmentation fault" lands in the
-    # run's stderr, as a user would see it. The run ends when the probe does: the cleaning up
-    # after it is the harness's time, not the probe's.
-    (as_probe "$limit" "$cmd") >"$outputs/$i.out" 2>"$outputs/$i.err" </dev/null
+    # The run ends when the probe does: the cleaning up after it is the harness's time.
+    run_probe "$limit" "$cmd" >"$outputs/$i.out" 2>"$outputs/$i.err" </dev/null
     status=$?
     read -r end _ </proc/uptime
     clean_up

@@ -96,7 +96,7 @@ export interface ProbeRun {
   oomKilled?: boolean;
   /** Forks the container's pids limit refused while it ran (a fork bomb met the limit). */
   forksRefused?: number;
-  /** Streams cut at OUTPUT_CAP_BYTES, with the size they really had. */
+  /** Streams cut at OUTPUT_CAP_BYTES, with the size they really had (counted up to PROBE_OUTPUT_SPACE_MIB). */
   truncated?: Partial<Record<"stdout" | "stderr", number>>;
 }
 
@@ -126,7 +126,7 @@ function batchProgram(): string {
 /**
  * What the harness itself needs inside a probe container, and why; everything else is dropped:
  * - SETUID, SETGID: to start each probe as `nobody` (setpriv / su);
- * - KILL: `timeout` (root) must be able to kill a probe that now runs as another user;
+ * - KILL: root (`timeout`, the batch shell) must be able to stop and kill processes of another user;
  * - NET_BIND_SERVICE: the DNS fixture listens on port 53, the only port resolv.conf can name.
  * Writing the case's /etc/resolv.conf needs no capability: root owns the file.
  */
