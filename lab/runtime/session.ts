@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import { GenericContainer, type StartedTestContainer } from "testcontainers";
@@ -14,6 +16,7 @@ import { withDeadline } from "./deadline.js";
 import { dockerClient } from "./docker-client.js";
 import { engineSubject } from "./docker-engine.js";
 import { decodeExitStatus, endedByTimeLimit, type SignalName } from "./signals.js";
+import { REPO_ROOT } from "./paths.js";
 import { readSingleFileFromTar } from "./tar.js";
 
 /** busybox `sleep` has no `infinity`; the container is removed long before this runs out. */
@@ -38,6 +41,32 @@ const CONTAINER_START_DEADLINE_MS = 60_000;
 const COPY_DEADLINE_MS = 60_000;
 const PLUMBING_EXEC_DEADLINE_MS = 60_000;
 const STOP_DEADLINE_MS = 30_000;
+/** Root's own folder (mode 0700): the batches' files and the temporary files of compiles. */
+export const HARNESS_TMP_DIR = `${WORK_DIR}/tmp`;
+/**
+ * Where probes' stdout and stderr files go: a tmpfs of its own (root's, mode 0700), so a probe
+ * printing without end meets ENOSPC here instead of filling the host's disk (seen: 5 GB in 5 s).
+ * Its size bounds what a probe's output can tell about its length: 16 MiB holds a probe that
+ * prints 8 MiB, with room for stderr and a search's tries side by side.
+ */
+export const PROBE_OUTPUT_DIR = `${WORK_DIR}/output`;
+export const PROBE_OUTPUT_SPACE_MIB = 16;
+/**
+ * Every folder of the images that a probe (nobody) may write to, each a tmpfs of its own, since
+ * on the container's writable layer a probe could fill the host's disk (1.2 GB in 2.5 s). They,
+ * /dev/shm and /dev/mqueue are emptied after every probe run. 64 MiB each is what Docker gives
+ * /dev/shm by default, more than any probe here needs; tmpfs pages count against the memory
+ * limit, so even all of them full leave a probe most of its memory.
+ */
+export const SCRATCH_DIRS = ["/tmp", "/var/tmp", "/run/lock"];
+export const SCRATCH_MIB = 64;
+/** Inodes cost memory outside a tmpfs's size, and each file left is one more for the scrub. */
+const SCRATCH_INODES = 16_384;
+/** Emptied after every probe run, as SCRATCH_DIRS: POSIX shared memory and message queues. */
+const IPC_DIRS = ["/dev/shm", "/dev/mqueue"];
+/** The unprivileged user probes run as. */
+const PROBE_UID = 65534;
+const BATCH_SCRIPT_PATH = join(REPO_ROOT, "lab/runtime/batch.sh");
 
 /** One run of a batch: what prepares it, the probe command, and what collects its evidence. */
 export interface BatchItem {
@@ -75,7 +104,7 @@ export interface ProbeRun {
   oomKilled?: boolean;
   /** Forks the container's pids limit refused while it ran (a fork bomb met the limit). */
   forksRefused?: number;
-  /** Streams cut at OUTPUT_CAP_BYTES, with the size they really had. */
+  /** Streams cut at OUTPUT_CAP_BYTES, with the size they really had (counted up to PROBE_OUTPUT_SPACE_MIB). */
   truncated?: Partial<Record<"stdout" | "stderr", number>>;
 }
 
@@ -87,160 +116,25 @@ export interface RunOptions {
 /** Separates the runs of a batch in its output; random so no probe output can forge it. */
 const BATCH_MARK = `@@musl-lab-${randomBytes(6).toString("hex")}@@`;
 
-/**
- * Runs each run (five arguments: setup, command, teardown, time limit, user) one after the other.
- *
- * - The command runs in its own shell under its own `timeout`, with stdout and stderr kept in
- *   files so a run that prints megabytes or crashes cannot garble its neighbours; at most
- *   OUTPUT_CAP_BYTES of each come back, with a `trunc` mark saying how much there was.
- * - A probe (user `probe`) runs as `nobody` (uid 65534): util-linux `setpriv` where it can switch
- *   users, else busybox `su`. Afterwards every process left by that user (background children, a
- *   fork bomb) is killed, so the next run starts clean. Harness work (compiles) runs as root.
- * - Setup prepares what the run needs (a fixture server, a resolv.conf) as root; if it fails the
- *   command is not run and setup's output is the run's stderr. Teardown's output is the run's
- *   third result (e.g. a fixture's query log).
- * - The cgroup's oom_kill counter is read before and after, so a run killed by the kernel's OOM
- *   killer is named as such instead of looking like any SIGKILL.
- * Times come from /proc/uptime: busybox `date` has no nanoseconds, so runs are timed to 10 ms.
- */
-const BATCH_SCRIPT = `
-mark=$1; cap=$2; shift 2
-ulimit -c 0
-dir=$(mktemp -d)
-oom_file=
-for f in /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control; do
-  if [ -r "$f" ]; then oom_file=$f; break; fi
-done
-pids_file=
-for f in /sys/fs/cgroup/pids.events /sys/fs/cgroup/pids/pids.events; do
-  if [ -r "$f" ]; then pids_file=$f; break; fi
-done
-# How often the kernel said no (OOM kills, forks refused at the pids limit) so far, in $n. Only
-# builtins, no $(...): right after a fork bomb even a subshell cannot be had.
-counter() {
-  n=0
-  if [ -n "$1" ]; then
-    while read -r key value; do if [ "$key" = "$2" ]; then n=$value; fi; done <"$1"
-  fi
+/** The batch program (lab/runtime/batch.sh says what it does), read once when first needed. */
+let batchScript: string | undefined;
+function batchProgram(): string {
+  if (batchScript === undefined) {
+    try {
+      batchScript = readFileSync(BATCH_SCRIPT_PATH, "utf8");
+    } catch (error) {
+      throw new InfrastructureError(
+        `the batch program ${BATCH_SCRIPT_PATH} cannot be read: ${firstLine(error)}`,
+      );
+    }
+  }
+  return batchScript;
 }
-pids_now=
-for f in /sys/fs/cgroup/pids.current /sys/fs/cgroup/pids/pids.current; do
-  if [ -r "$f" ]; then pids_now=$f; break; fi
-done
-# After the reaper's kill, the init reaps the dead asynchronously; forking before it has done so
-# would fail. Waits (reading only, bounded) until the container is back to a handful of pids.
-settle() {
-  [ -n "$pids_now" ] || return 0
-  k=0
-  while [ "$k" -lt 200000 ]; do
-    read -r current <"$pids_now"
-    [ "$current" -lt 64 ] && return 0
-    k=$((k + 1))
-  done
-}
-# The shell a probe runs in, as nobody: "$probe_shell -c CMD". util-linux setpriv execs straight
-# into it; busybox has no setpriv that switches users, but its su does the same. Unquoted on use:
-# the words are the command.
-if setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
-  probe_shell="setpriv --reuid=65534 --regid=65534 --clear-groups sh"
-else
-  probe_shell="su -s /bin/sh nobody"
-fi
-as_probe() { timeout -s KILL "$1" $probe_shell -c "$2"; }
-# The reaper: a shell of the probe user, started before any probe, that kills every other
-# process of that user when asked through a fifo. kill is a builtin and the request is an
-# echo: neither forks, so it still works while a fork bomb holds every pid the container has.
-reap='while read -r _; do kill -9 -1; kill -9 -1; echo; done'
-mkfifo "$dir/reaper-in.fifo" "$dir/reaper-out.fifo"
-$probe_shell -c "$reap" <"$dir/reaper-in.fifo" >"$dir/reaper-out.fifo" 2>/dev/null &
-exec 3>"$dir/reaper-in.fifo" 4<"$dir/reaper-out.fifo"
-kill_leftovers() { echo >&3; read -r _ <&4; settle; }
-# Runs of user "together" (probes, no setup or teardown: a search's tries) start side by side and
-# are waited for as a group; the leftovers of the group are killed once, after all of them.
-together=""
-finish_together() {
-  [ -n "$together" ] || return 0
-  for j in $together; do
-    eval "wait \\$pid_$j"
-    status=$?
-    read -r end _ </proc/uptime
-    eval "echo \\"$status \\$start_$j $end 0 0\\" >\\"$dir/$j.status\\""
-  done
-  together=""
-  kill_leftovers
-}
-i=0
-while [ "$#" -ge 5 ]; do
-  before=$1; cmd=$2; after=$3; limit=$4; user=$5; shift 5
-  : >"$dir/$i.out"; : >"$dir/$i.err"; : >"$dir/$i.after"
-  if [ "$user" = together ]; then
-    read -r start _ </proc/uptime
-    (as_probe "$limit" "$cmd") >"$dir/$i.out" 2>"$dir/$i.err" </dev/null &
-    eval "pid_$i=$!; start_$i=$start"
-    together="$together $i"
-    i=$((i + 1))
-    continue
-  fi
-  finish_together
-  counter "$oom_file" oom_kill; oom_before=$n
-  counter "$pids_file" max; pids_before=$n
-  read -r start _ </proc/uptime
-  if [ "$before" != : ] && ! (sh -c "$before") >"$dir/$i.setup" 2>&1 </dev/null; then
-    status=setup
-  elif [ "$user" = probe ]; then
-    # The subshell is the one that waits, so the shell's own "Segmentation fault" lands in the
-    # run's stderr, as a user would see it.
-    (as_probe "$limit" "$cmd") >"$dir/$i.out" 2>"$dir/$i.err" </dev/null
-    status=$?
-    kill_leftovers
-  else
-    (timeout -s KILL "$limit" sh -c "$cmd") >"$dir/$i.out" 2>"$dir/$i.err" </dev/null
-    status=$?
-  fi
-  read -r end _ </proc/uptime
-  counter "$oom_file" oom_kill; oom_after=$n
-  counter "$pids_file" max; pids_after=$n
-  [ "$after" = : ] || (sh -c "$after") >"$dir/$i.after" 2>&1 </dev/null
-  [ "$status" = setup ] && cat "$dir/$i.setup" >"$dir/$i.err"
-  echo "$status $start $end $((oom_after - oom_before)) $((pids_after - pids_before))" >"$dir/$i.status"
-  i=$((i + 1))
-done
-finish_together
-# All outputs in one head: its "==> FILE <==" headers separate them, and the file names carry the
-# random mark, so no probe output can forge one. One wc says which files were cut at the cap.
-cd "$dir"
-set --
-j=0
-while [ "$j" -lt "$i" ]; do
-  for stream in out err after; do
-    mv "$j.$stream" "$mark-$j.$stream"
-    set -- "$@" "$mark-$j.$stream"
-  done
-  j=$((j + 1))
-done
-head -c "$cap" -- "$@"
-echo
-j=0
-while [ "$j" -lt "$i" ]; do
-  read -r status <"$j.status"
-  echo "$mark status $j $status"
-  j=$((j + 1))
-done
-wc -c -- "$@" | while read -r size name; do
-  if [ "$name" != total ] && [ "$size" -gt "$cap" ]; then
-    run=\${name#"$mark-"}
-    echo "$mark trunc \${run%.*} \${run##*.} $size"
-  fi
-done
-cd /
-exec 3>&- 4<&-
-rm -rf "$dir"
-`;
 
 /**
  * What the harness itself needs inside a probe container, and why; everything else is dropped:
  * - SETUID, SETGID: to start each probe as `nobody` (setpriv / su);
- * - KILL: `timeout` (root) must be able to kill a probe that now runs as another user;
+ * - KILL: root (`timeout`, the batch shell) must be able to stop and kill processes of another user;
  * - NET_BIND_SERVICE: the DNS fixture listens on port 53, the only port resolv.conf can name.
  * Writing the case's /etc/resolv.conf needs no capability: root owns the file.
  */
@@ -261,6 +155,17 @@ class ContainedContainer extends GenericContainer {
     this.hostConfig.Init = true;
     // No swap: a memory hog must meet the limit, not crawl through swap until its timeout.
     this.hostConfig.MemorySwap = this.hostConfig.Memory;
+    return this;
+  }
+
+  withScratch(): this {
+    // exec: as on the image's own /tmp, a probe may run what it wrote there.
+    const scratch = `rw,nosuid,nodev,exec,size=${SCRATCH_MIB}m,nr_inodes=${SCRATCH_INODES},mode=1777`;
+    this.hostConfig.Tmpfs = {
+      ...Object.fromEntries(SCRATCH_DIRS.map((dir) => [dir, scratch])),
+      [PROBE_OUTPUT_DIR]: `rw,nosuid,nodev,noexec,size=${PROBE_OUTPUT_SPACE_MIB}m,mode=0700`,
+    };
+    this.hostConfig.ShmSize = SCRATCH_MIB * 1024 * 1024;
     return this;
   }
 }
@@ -301,6 +206,7 @@ export class EnvironmentSession {
         .withSecurityOpt("no-new-privileges")
         .withResourcesQuota({ memory: MEMORY_LIMIT_MIB / 1024, cpu: CPU_LIMIT })
         .withLimits(PIDS_LIMIT)
+        .withScratch()
         .start()
         // Tracked inside the start itself: once the start has settled (what a clean-up in
         // progress waits for), the container is already in the registry, never a tick later.
@@ -328,6 +234,7 @@ export class EnvironmentSession {
       `${WORK_DIR}/out`,
       `${WORK_DIR}/bin`,
     ]);
+    await session.plumbing(["mkdir", "-m", "700", HARNESS_TMP_DIR]);
     return session;
   }
 
@@ -412,10 +319,16 @@ export class EnvironmentSession {
     const argv = [
       "sh",
       "-c",
-      BATCH_SCRIPT,
+      batchProgram(),
       "batch",
       BATCH_MARK,
       String(OUTPUT_CAP_BYTES),
+      HARNESS_TMP_DIR,
+      // Batches of compiles alone run beside the probes' turn: their output must not share the
+      // probes' space, which a probe may fill.
+      items.every((item) => item.user === "harness") ? HARNESS_TMP_DIR : PROBE_OUTPUT_DIR,
+      [...SCRATCH_DIRS, ...IPC_DIRS].join(" "),
+      String(PROBE_UID),
       ...items.flatMap((item) => [
         item.before ?? ":",
         item.command,

@@ -40,6 +40,42 @@ const faults = {
       expect: [{ result: "success", because: "it exits once its own forks fail" }],
     },
     {
+      id: "kills-everyone",
+      title: "A probe that calls kill(-1, SIGKILL)",
+      role: "baseline",
+      build: { probe: "kill-everyone.c", for: "native", link: "dynamic" },
+      check: { kind: "run", on: "every" },
+      expect: [
+        {
+          when: { family: "glibc" },
+          result: "failure",
+          signal: "SIGKILL",
+          measurements: { killing: "everyone" },
+          because: "dash stays to wait for the probe, so the probe's kill(-1) ends its shell too",
+        },
+        {
+          when: { family: "musl" },
+          result: "success",
+          measurements: { killing: "everyone", child_signal: "9" },
+          because: "busybox sh hands its process over to the probe, which outlives what it kills",
+        },
+      ],
+    },
+    {
+      id: "open-descriptors",
+      title: "The descriptors a probe starts with",
+      role: "baseline",
+      build: { probe: "list-descriptors.c", for: "native", link: "dynamic" },
+      check: { kind: "run", on: "every" },
+      expect: [
+        {
+          result: "success",
+          measurements: { fds: "0,1,2" },
+          because: "a probe inherits stdin, stdout and stderr, nothing of the harness",
+        },
+      ],
+    },
+    {
       id: "memory-hog",
       title: "A probe that eats all memory",
       role: "baseline",
@@ -133,6 +169,23 @@ describe.each(["glibc", "musl"])("contained on %s", (environment) => {
     expect(Number(c.measurements["lab.forks_refused"])).toBeGreaterThan(0);
     expect(c.durationMs).toBeLessThan(10_000);
     expect(find("flood", environment).outcome).toBe("as-expected");
+  });
+
+  test("kill(-1, SIGKILL) reaches only the probe's own processes, and every later case runs", () => {
+    // Its outcome is its own (on glibc it kills its own shell as well), and it comes back whole.
+    const c = find("kills-everyone", environment);
+    const predicted = environment === "glibc" ? "expected-failure" : "as-expected";
+    expect(c.outcome, c.explanation).toBe(predicted);
+    expect(c.stdout).toMatch(/^killing=everyone\n/);
+    for (const later of ["open-descriptors", "flood", "utf8-flood", "clean-after"]) {
+      expect(find(later, environment).outcome, later).toBe("as-expected");
+    }
+  });
+
+  test("a probe starts with stdin, stdout and stderr open, and no other descriptor", () => {
+    const c = find("open-descriptors", environment);
+    expect(c.measurements["fds"]).toBe("0,1,2");
+    expect(c.outcome, c.explanation).toBe("as-expected");
   });
 
   test("a memory hog is ended by the OOM killer at the memory limit, and named so", () => {

@@ -36,6 +36,30 @@ describe("parseBatchOutput", () => {
     ]);
   });
 
+  test("runs sent one after another, each with its status and trunc lines, are split the same", () => {
+    const run = (i: number, out: string, status: string, trunc = "") =>
+      heads([
+        [`${i}.out`, out],
+        [`${i}.err`, ""],
+        [`${i}.after`, `log ${i}\n`],
+      ]) + `${MARK} status ${i} ${status}\n${trunc}`;
+    const output =
+      run(0, "x".repeat(4), "0 1.00 1.20 0 0", `${MARK} trunc 0 out 16777216\n`) +
+      run(1, "next\n", "0 1.30 1.31 0 0");
+    expect(parseBatchOutput(output, MARK, 2)).toEqual([
+      {
+        status: 0,
+        stdout: "xxxx",
+        stderr: "",
+        after: "log 0\n",
+        durationMs: 200,
+        ...CLEAN,
+        truncated: { stdout: 16777216 },
+      },
+      { status: 0, stdout: "next\n", stderr: "", after: "log 1\n", durationMs: 10, ...CLEAN },
+    ]);
+  });
+
   test("output that only looks like a header or a mark (another token) stays output", () => {
     const forged = "==> @@x@@-0.err <==\n@@x@@ status 0 1 2 3";
     const output =
