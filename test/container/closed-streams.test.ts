@@ -1,24 +1,20 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { cliBundle, CLI_ENV, runCliIntoFullDisk } from "../cli-runner.js";
 import { REPO_ROOT } from "../../lab/runtime/paths.js";
-import { containersOwnedBy, removeContainersOf } from "./helpers.js";
+import {
+  cleanups,
+  containersOwnedBy,
+  removeContainersOf,
+  runCleanups,
+  scratchDir,
+} from "./helpers.js";
 
 const RUN_TIMEOUT_MS = 300_000;
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function scratchDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+afterEach(runCleanups);
 
 /**
  * The real CLI with its stdout and stderr in pipes whose reader goes away after the first line,

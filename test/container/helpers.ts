@@ -153,3 +153,20 @@ export async function removeContainersOf(pid: number | undefined): Promise<void>
     ),
   );
 }
+
+/**
+ * What a test made (folders, engine proxies, containers of a CLI it killed), undone after it:
+ * register with `cleanups.push(...)`, and call `afterEach(runCleanups)` in the test file.
+ */
+export const cleanups: (() => Promise<void> | void)[] = [];
+
+export async function runCleanups(): Promise<void> {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+}
+
+/** A temporary folder of the current test, removed after it. */
+export function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}

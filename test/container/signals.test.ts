@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { labStderr, runCli } from "../cli-runner.js";
@@ -10,21 +9,15 @@ import {
   untilContainersOf,
   waitFor,
   watchStderr,
+  cleanups,
+  runCleanups,
+  scratchDir,
 } from "./helpers.js";
 
 /** Generous: every test here waits for a run to start and then for its clean-up, under load. */
 const SIGNAL_TEST_TIMEOUT_MS = 300_000;
 
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-function scratchDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+afterEach(runCleanups);
 
 async function engineProxy(): Promise<EngineProxy> {
   const proxy = await EngineProxy.start();
