@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { labStderr, runCli } from "../../cli-runner.js";
+import { tempDir } from "../temp-dirs.js";
 
 /** The real CLI, for mistakes that never reach Docker: one line on stderr, exit 2, no stack. */
 describe("npm run lab, bad input", () => {
@@ -52,7 +52,7 @@ describe("npm run lab, bad input", () => {
   });
 
   test("a baseline that cannot be used stops the run before it starts, in one line", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "musl-lab-cli-baseline-"));
+    const dir = tempDir("musl-lab-cli-baseline-");
     const missing = join(dir, "missing.json");
     const result = await runCli(["hello", "--baseline", missing]);
     expect(result.exitCode).toBe(2);
@@ -120,7 +120,7 @@ describe("npm run lab, classroom commands without Docker", () => {
   });
 
   test("a solution that cannot be read: one line, exit 2, before any container", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "musl-lab-cli-solution-"));
+    const dir = tempDir("musl-lab-cli-solution-");
     const missing = await runCli(
       ["exercise", "worker-stack", "--solution", join(dir, "nope.c")],
       NO_DOCKER,
@@ -143,7 +143,7 @@ describe("npm run lab, classroom commands without Docker", () => {
  */
 describe("npm run lab, files named on the command line", () => {
   const NO_DOCKER = { DOCKER_HOST: "unix:///nonexistent/docker.sock", LAB_NO_PROVISION: "1" };
-  const dir = () => mkdtempSync(join(tmpdir(), "musl-lab-cli-files-"));
+  const dir = () => tempDir("musl-lab-cli-files-");
   /** Several CLI starts each, on a busy 2-core machine: each may take seconds. */
   const SLOW = 240_000;
   /** The CLI, killed if it has not ended in a minute: a hang fails the test, not the suite. */

@@ -1,20 +1,13 @@
 import { execFileSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { planOutputs } from "../../../lab/cli/output-paths.js";
 import { UsageError } from "../../../lab/errors.js";
 import type { Format } from "../../../lab/report/reporters.js";
+import { tempDir } from "../temp-dirs.js";
 
-const dir = () => mkdtempSync(join(tmpdir(), "musl-lab-outputs-"));
+const dir = () => tempDir("musl-lab-outputs-");
 
 interface Flags {
   outputDir?: string;

@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { readUserFile } from "../../../lab/read-user-file.js";
+import { tempDir } from "../temp-dirs.js";
 
-const dir = () => mkdtempSync(join(tmpdir(), "musl-lab-read-"));
+const dir = () => tempDir("musl-lab-read-");
 
 describe("readUserFile: only regular files, never more than the limit", () => {
   test("a regular file up to the limit is read whole, also through a symbolic link", () => {

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { ConfigurationError } from "../../../lab/errors.js";
@@ -15,6 +14,7 @@ import { movedBeyond, toleranceFor } from "../../../lab/report/tolerances.js";
 import { RunResultSchema, type RunResult } from "../../../lab/run-result.js";
 import { publishedSchemaErrors } from "../../published-schema.js";
 import { SAMPLE_RESULT } from "../../fixtures/run-result.js";
+import { tempDir } from "../temp-dirs.js";
 import { recount, resultWithTimings, withCase } from "./report-fixtures.js";
 
 /** A clean run (every outcome predicted), so exit statuses come from the baseline alone. */
@@ -231,7 +231,7 @@ describe("the console's changes-since-baseline box (snapshot, colour off)", () =
 });
 
 describe("baseline files", () => {
-  const dir = () => mkdtempSync(join(tmpdir(), "musl-lab-baseline-"));
+  const dir = () => tempDir("musl-lab-baseline-");
   const configurationError = (file: string, accept = false) => {
     try {
       readBaseline(file, accept);
@@ -380,7 +380,7 @@ describe("--accept on a subset keeps what the run did not cover", () => {
   });
 
   test("the file written holds both, and the line says what was replaced and what was kept", () => {
-    const file = join(mkdtempSync(join(tmpdir(), "musl-lab-merge-")), "b.json");
+    const file = join(tempDir("musl-lab-merge-"), "b.json");
     const old = cleanRun();
     writeFileSync(file, renderJson(old));
     const loaded = readBaseline(file, true);

@@ -1,10 +1,10 @@
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { compareWithBaseline } from "../../../lab/report/baseline-diff.js";
 import { renderHtml } from "../../../lab/report/html.js";
 import { REPORTERS, type ReporterOptions } from "../../../lab/report/reporters.js";
+import { tempDir } from "../temp-dirs.js";
 import { resultWithTimings, withCase } from "./report-fixtures.js";
 
 const count = (html: string, pattern: RegExp) => html.match(new RegExp(pattern, "g"))?.length ?? 0;
@@ -94,7 +94,7 @@ describe("HTML report", () => {
 
 describe("reporters", () => {
   test("each format writes its files atomically under the output directory, or to --junit FILE", () => {
-    const dir = mkdtempSync(join(tmpdir(), "musl-lab-reporters-"));
+    const dir = tempDir("musl-lab-reporters-");
     const options: ReporterOptions = { outputDir: dir, junitFile: null, color: false, width: 100 };
     const result = resultWithTimings();
     expect(REPORTERS.console(result, options)).toMatchObject({

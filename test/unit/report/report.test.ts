@@ -1,6 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { InfrastructureError } from "../../../lab/errors.js";
@@ -10,6 +9,7 @@ import { renderJson, writeJsonReport } from "../../../lab/report/json.js";
 import { withUnit } from "../../../lab/report/scenario-views.js";
 import type { RunResult } from "../../../lab/run-result.js";
 import { SAMPLE_RESULT } from "../../fixtures/run-result.js";
+import { tempDir } from "../temp-dirs.js";
 
 describe("console report", () => {
   test("boxes, marks and explanations, colour off (snapshot)", async () => {
@@ -100,7 +100,7 @@ describe("JSON report", () => {
   });
 
   test("writes <start time>.json and latest.json, with no temporary file left", () => {
-    const dir = mkdtempSync(join(tmpdir(), "musl-lab-report-"));
+    const dir = tempDir("musl-lab-report-");
     const written = writeJsonReport(SAMPLE_RESULT, dir);
     expect(readdirSync(dir).sort()).toEqual(["2026-11-23T12-00-00.000Z.json", "latest.json"]);
     expect(JSON.parse(readFileSync(written.latest, "utf8"))).toEqual(
@@ -113,7 +113,7 @@ describe("JSON report", () => {
   test.runIf(canMount || process.env["CI"])(
     "a full disk is a one-line infrastructure error and the old latest.json survives whole",
     () => {
-      const dir = mkdtempSync(join(tmpdir(), "musl-lab-full-"));
+      const dir = tempDir("musl-lab-full-");
       execFileSync("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", dir]);
       try {
         writeFileSync(join(dir, "latest.json"), "previous");
@@ -136,7 +136,7 @@ describe("JSON report", () => {
   );
 
   test("an unwritable directory is a one-line infrastructure error and the old latest.json survives", () => {
-    const dir = mkdtempSync(join(tmpdir(), "musl-lab-report-"));
+    const dir = tempDir("musl-lab-report-");
     writeFileSync(join(dir, "latest.json"), "previous");
     chmodSync(dir, 0o500);
     try {

@@ -2,19 +2,18 @@ import { execFileSync } from "node:child_process";
 import {
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   readlinkSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { outputTarget, writeAtomically } from "../../../lab/report/write-report.js";
+import { tempDir } from "../temp-dirs.js";
 
-const dir = () => mkdtempSync(join(tmpdir(), "musl-lab-write-"));
+const dir = () => tempDir("musl-lab-write-");
 
 describe("writeAtomically: replaces regular files only", () => {
   test("a symbolic link is followed: its target is replaced, the link stays a link", () => {
