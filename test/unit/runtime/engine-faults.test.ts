@@ -99,10 +99,11 @@ describe("a Docker engine that misbehaves is one line and exit 2", { timeout: 60
     chmodSync(join(engine.socketPath, ".."), 0o755);
     chmodSync(scratch, 0o777);
     const env = { DOCKER_HOST: engine.dockerHost, LAB_CACHE_DIR: join(scratch, "cache") };
+    // An output folder this user can write (as root the checkout's reports/ is not nobody's): the
+    // CLI checks it before it asks the engine.
+    const args = ["hello", "--output-dir", join(scratch, "reports")];
     const result =
-      process.getuid?.() === 0
-        ? await runCliAsNobody(["hello"], env)
-        : await runCli(["hello"], env);
+      process.getuid?.() === 0 ? await runCliAsNobody(args, env) : await runCli(args, env);
     expect(failureLine(result)).toBe(
       `musl-lab: permission denied on ${engine.socketPath}: a Docker engine may be running, but this user may not use it; add your user to the docker group (\`sudo usermod -aG docker $USER\`, then log in again) or run as root`,
     );
