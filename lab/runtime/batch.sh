@@ -42,9 +42,6 @@ shift 6
 # ash both have -c.)
 # shellcheck disable=SC3045
 ulimit -c 0
-# The harness comes first in its container, whatever a probe starts: see HARNESS_CAPABILITIES
-# (SYS_NICE) in session.ts. Probes are started at nice 19 from here (as_probe).
-renice -n -20 -p $$ >/dev/null 2>&1 || true
 dir=$(mktemp -d -p "$harness_base") || exit 1
 outputs=$(mktemp -d -p "$output_base") || exit 1
 oom_file=
@@ -91,11 +88,9 @@ fi
 # At nice 19 a probe yields the CPU to the harness in its container: hundreds of spinning
 # processes of a fork bomb must not come before the timer and this shell that are to end them.
 # A probe cannot lower it again. busybox has no `nice`: a root shell renices itself, then becomes
-# the probe. "$@" is what starts it: its time limit (`timeout -s KILL N`) and maybe a waiter.
+# the probe. "$@" is the probe's time limit (`timeout -s KILL N`) or nothing.
 # shellcheck disable=SC2016 # $$ and $@ are the inner shell's
-# `renice 19`, absolute in util-linux and busybox alike; busybox's `-n 19` is an increment, which
-# from the harness's -20 left probes at -1 (measured), ahead of everything else on the host.
-yield_cpu='renice 19 -p $$ >/dev/null && exec "$@"'
+yield_cpu='renice -n 19 -p $$ >/dev/null && exec "$@"'
 # shellcheck disable=SC2086 # the words of $probe_shell are the command
 as_probe() {
   cmd_=$1
@@ -104,21 +99,23 @@ as_probe() {
 }
 # Runs probe command $2 under the time limit $1 (seconds); the caller redirects its output. When
 # the limit is up, every process of the probe user is stopped, then killed (reap), not only the
-# first one as `timeout` does. What `timeout` kills is a root shell at this shell's priority that
-# waits for the probe, so it dies at once and the reaping starts on time: a probe process killed
-# directly must first get the CPU to die, and behind its own fork bomb that took seconds (a 3 s
-# limit ended after 11 s). Everything here is waited for in the foreground: dash's `wait` builtin
-# on a background timer sometimes never woke under a fork bomb (a zombie timer, the shell asleep
-# in sigsuspend for minutes). As with `timeout -s KILL`, a run ended by the limit died of SIGKILL;
-# the waiter is the shell that reports the probe's own death ("Segmentation fault") in the run's
-# stderr, as a user would see it.
-# shellcheck disable=SC2016 # $@ and $? are the waiter's
-wait_for_probe='"$@"; status_=$?; exit "$status_"'
+# first one as `timeout` does: a killed process must run to die, and behind its own fork bomb on
+# a busy machine that took seconds (a 3 s limit ended after 11 s). As with `timeout -s KILL`, a
+# run ended by the limit died of SIGKILL. The subshell is the one that waits, so the shell's own
+# "Segmentation fault" lands in the run's stderr, as a user would see it.
 run_probe() {
-  as_probe "$2" timeout -s KILL "$1" sh -c "$wait_for_probe" probe-waiter
-  probe_status=$?
+  sleep "$1" >/dev/null 2>&1 &
+  timer=$!
+  (
+    as_probe "$2"
+    status=$?
+    kill "$timer" 2>/dev/null
+    exit "$status"
+  ) &
+  probe=$!
+  wait "$timer" 2>/dev/null
   reap
-  return "$probe_status"
+  wait "$probe"
 }
 # Root's work (compiles, setup, teardown) keeps its temporary files in the batch's own folder.
 as_root() { TMPDIR=$dir sh -c "$1"; }

@@ -135,14 +135,10 @@ function batchProgram(): string {
  * What the harness itself needs inside a probe container, and why; everything else is dropped:
  * - SETUID, SETGID: to start each probe as `nobody` (setpriv / su);
  * - KILL: root (`timeout`, the batch shell) must be able to stop and kill processes of another user;
- * - NET_BIND_SERVICE: the DNS fixture listens on port 53, the only port resolv.conf can name;
- * - SYS_NICE: the batch shell raises its own priority above every probe's. Nice 19 alone does not
- *   keep a fork bomb's 500 runnable processes (weight 15 each) from outweighing a shell at nice 0
- *   (1024) seven to one: the time limit's kill then took 20-30 s and a batch missed its deadline.
- *   A probe, started through setuid to nobody, keeps none of these capabilities.
+ * - NET_BIND_SERVICE: the DNS fixture listens on port 53, the only port resolv.conf can name.
  * Writing the case's /etc/resolv.conf needs no capability: root owns the file.
  */
-export const HARNESS_CAPABILITIES = ["SETUID", "SETGID", "KILL", "NET_BIND_SERVICE", "SYS_NICE"];
+export const HARNESS_CAPABILITIES = ["SETUID", "SETGID", "KILL", "NET_BIND_SERVICE"];
 /** A fork bomb stops here (threads count too: the DNS probe starts 50). */
 export const PIDS_LIMIT = 512;
 /** Enough for parallel compiles and 64 MiB stack arrays; a memory hog meets the OOM killer. */
