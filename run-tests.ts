@@ -131,8 +131,7 @@ async function exercise(
   const verdict = await checkSolution({
     exercise: options.exercise,
     scenario: scenarios.find((s) => s.id === options.exercise?.scenario)!,
-    // npm runs scripts in the package folder; INIT_CWD is where the student typed the command.
-    path: resolve(process.env["INIT_CWD"] ?? process.cwd(), options.solutionFile),
+    path: resolve(userDirectory(), options.solutionFile),
     displayName: options.solutionFile,
     environmentIds: options.environmentIds,
     images: options.images,
