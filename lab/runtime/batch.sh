@@ -42,6 +42,15 @@ shift 6
 # ash both have -c.)
 # shellcheck disable=SC3045
 ulimit -c 0
+# Priorities inside the container (nice orders processes within it only; its weight against the
+# host is CPU_SHARES in session.ts). A fork bomb's 500 processes at nice 19 weigh 7500 against
+# 1024 for a process at nice 0: what must act on time while it runs is put at nice -20 (SYS_NICE,
+# which a probe never keeps): each run's time limit (`timeout`, see run_probe) and the init
+# (PID 1, docker-init), which reaps what is killed. This shell stays at nice 0: the stop pass of
+# reap is quick even at an eighth of the CPU, and from there on it waits (settle) for processes
+# below it to die and be reaped. At -20 it took their CPU while it waited: a reaping took 15 s
+# on a busy machine (measured). (Absolute values: busybox's `renice -n` is an increment.)
+renice -20 -p 1 >/dev/null 2>&1 || true
 dir=$(mktemp -d -p "$harness_base") || exit 1
 outputs=$(mktemp -d -p "$output_base") || exit 1
 oom_file=
@@ -85,12 +94,14 @@ else
   probe_shell="su -p -s /bin/sh nobody"
 fi
 # HOME is in the scratch space: a probe's ~/.cache is bounded and gone after the run, like /tmp.
-# At nice 19 a probe yields the CPU to the harness in its container: hundreds of spinning
-# processes of a fork bomb must not come before the timer and this shell that are to end them.
-# A probe cannot lower it again. busybox has no `nice`: a root shell renices itself, then becomes
-# the probe. "$@" is the probe's time limit (`timeout -s KILL N`) or nothing.
+# A probe runs at nice 19 and cannot lower it again. busybox has no `nice`: a root shell renices
+# itself, then becomes what follows (`first` does the same at -20, for the time limit).
 # shellcheck disable=SC2016 # $$ and $@ are the inner shell's
-yield_cpu='renice -n 19 -p $$ >/dev/null && exec "$@"'
+yield_cpu='renice 19 -p $$ >/dev/null && exec "$@"'
+# shellcheck disable=SC2016
+first='renice -20 -p $$ >/dev/null 2>&1; exec "$@"'
+# Starts probe command $1 as the probe user: "$@" after it is what goes before it (its time limit,
+# a waiter), run as root.
 # shellcheck disable=SC2086 # the words of $probe_shell are the command
 as_probe() {
   cmd_=$1
@@ -99,23 +110,26 @@ as_probe() {
 }
 # Runs probe command $2 under the time limit $1 (seconds); the caller redirects its output. When
 # the limit is up, every process of the probe user is stopped, then killed (reap), not only the
-# first one as `timeout` does: a killed process must run to die, and behind its own fork bomb on
-# a busy machine that took seconds (a 3 s limit ended after 11 s). As with `timeout -s KILL`, a
-# run ended by the limit died of SIGKILL. The subshell is the one that waits, so the shell's own
-# "Segmentation fault" lands in the run's stderr, as a user would see it.
+# first one as `timeout` does. `timeout` runs at nice -20, and what it kills is a root shell at
+# -20 that waits for the probe, so it dies at once and the reaping starts on time: a probe
+# process killed directly must first get the CPU to die, and behind its own fork bomb that took
+# seconds (a 3 s limit ended after 11 s). Everything here is waited for in the foreground:
+# dash's `wait` builtin on a background timer sometimes never woke under a fork bomb (a zombie
+# timer, the shell asleep in sigsuspend for minutes; the container then had a CPU quota, see
+# CPU_SHARES in session.ts). busybox's `timeout` checks once a second, so on a busy machine a
+# musl run's limit can end up to a few seconds late (10 s took 13-14 s beside two busy loops);
+# the run's duration says so. As with `timeout -s KILL`, a run ended by the limit died of
+# SIGKILL; the waiter is the shell that reports the probe's own death ("Segmentation fault") in
+# the run's stderr, as a user would see it.
+# shellcheck disable=SC2016 # $@ and $? are the waiter's
+wait_for_probe='"$@"; status_=$?; exit "$status_"'
 run_probe() {
-  sleep "$1" >/dev/null 2>&1 &
-  timer=$!
-  (
-    as_probe "$2"
-    status=$?
-    kill "$timer" 2>/dev/null
-    exit "$status"
-  ) &
-  probe=$!
-  wait "$timer" 2>/dev/null
+  as_probe "$2" sh -c "$first" first timeout -s KILL "$1" sh -c "$wait_for_probe" probe-waiter
+  probe_status=$?
+  # The run ends here: the reaping after it is the harness's time, not the probe's.
+  read -r end _ </proc/uptime
   reap
-  wait "$probe"
+  return "$probe_status"
 }
 # Root's work (compiles, setup, teardown) keeps its temporary files in the batch's own folder.
 as_root() { TMPDIR=$dir sh -c "$1"; }
@@ -132,11 +146,14 @@ reap() {
     for p in /proc/[0-9]*; do
       [ -O "$p" ] || kill -s STOP "${p#/proc/}" 2>/dev/null
     done
-    found=
     for p in /proc/[0-9]*; do
-      [ -O "$p" ] || { kill -s KILL "${p#/proc/}" 2>/dev/null && found=1; }
+      [ -O "$p" ] || kill -s KILL "${p#/proc/}" 2>/dev/null
     done
-    [ -z "$found" ] || continue
+    # Done when no process of the probe user is left alive but the dead that the init has not
+    # reaped yet: a kill "succeeds" on a zombie, so counting kills would spin here until the
+    # init has reaped them all. Processes forked after the globs above are found here, killed,
+    # and the stop and kill go round once more.
+    found=
     for p in /proc/[0-9]*; do
       uid=
       state=
@@ -217,7 +234,7 @@ while [ "$#" -ge 5 ]; do
     read -r start _ </proc/uptime
     # Side by side, each try's own limit can only end that try's first process: the rest of
     # the group's are killed after the group.
-    (as_probe "$cmd" timeout -s KILL "$limit") >"$outputs/$i.out" 2>"$outputs/$i.err" </dev/null &
+    (as_probe "$cmd" sh -c "$first" first timeout -s KILL "$limit") >"$outputs/$i.out" 2>"$outputs/$i.err" </dev/null &
     eval "pid_$i=$!; start_$i=$start"
     together="$together $i"
     i=$((i + 1))
@@ -231,10 +248,9 @@ while [ "$#" -ge 5 ]; do
     status=setup
     read -r end _ </proc/uptime
   elif [ "$user" = probe ]; then
-    # The run ends when the probe does: the cleaning up after it is the harness's time.
+    # run_probe sets the run's end, before the cleaning up after it.
     run_probe "$limit" "$cmd" >"$outputs/$i.out" 2>"$outputs/$i.err" </dev/null
     status=$?
-    read -r end _ </proc/uptime
     clean_up
   else
     (TMPDIR=$dir timeout -s KILL "$limit" sh -c "$cmd") >"$outputs/$i.out" 2>"$outputs/$i.err" </dev/null

@@ -135,16 +135,30 @@ function batchProgram(): string {
  * What the harness itself needs inside a probe container, and why; everything else is dropped:
  * - SETUID, SETGID: to start each probe as `nobody` (setpriv / su);
  * - KILL: root (`timeout`, the batch shell) must be able to stop and kill processes of another user;
- * - NET_BIND_SERVICE: the DNS fixture listens on port 53, the only port resolv.conf can name.
+ * - NET_BIND_SERVICE: the DNS fixture listens on port 53, the only port resolv.conf can name;
+ * - SYS_NICE: the time limit's `timeout` and the init run at nice -20, above every probe's 19
+ *   (lab/runtime/batch.sh says why). Nice 19 alone does not keep a fork bomb's 500 runnable
+ *   processes (weight 15 each) from outweighing a process at nice 0 (1024) seven to one.
+ *   A probe, started through setuid to nobody, keeps none of these capabilities.
  * Writing the case's /etc/resolv.conf needs no capability: root owns the file.
  */
-export const HARNESS_CAPABILITIES = ["SETUID", "SETGID", "KILL", "NET_BIND_SERVICE"];
+export const HARNESS_CAPABILITIES = ["SETUID", "SETGID", "KILL", "NET_BIND_SERVICE", "SYS_NICE"];
 /** A fork bomb stops here (threads count too: the DNS probe starts 50). */
 export const PIDS_LIMIT = 512;
 /** Enough for parallel compiles and 64 MiB stack arrays; a memory hog meets the OOM killer. */
 export const MEMORY_LIMIT_MIB = 1024;
-/** Leaves a core for the harness and the engine whatever a probe does. */
-export const CPU_LIMIT = 1.5;
+/**
+ * A probe container's CPU weight (cgroup cpu.shares), that of any default container: on a busy
+ * host it weighs what one busy process does, so the harness and the engine get their turn. A
+ * weight, not a quota (`--cpus`): under a quota the kernel throttles the whole container once a
+ * fork bomb has burnt the period's CPU time, the harness's own `timeout` inside it included.
+ * Measured on a 6.18 kernel with `--cpus 1.5`: a 10 s time limit's timer woke, then got 25 µs of
+ * CPU a second (a sliver per 100 ms period), so the kill came after more than 30 s and the batch
+ * missed its deadline in 3 of 5 fork-bomb exercises. Without the quota the same exercise ended in
+ * 3-6 s, 6 of 6, and 6 of 6 beside two busy loops on the host. See the kernel's sched-bwc
+ * documentation (CFS bandwidth control).
+ */
+export const CPU_SHARES = 1024;
 
 /** testcontainers has no setters for these HostConfig fields. */
 class ContainedContainer extends GenericContainer {
@@ -155,6 +169,7 @@ class ContainedContainer extends GenericContainer {
     this.hostConfig.Init = true;
     // No swap: a memory hog must meet the limit, not crawl through swap until its timeout.
     this.hostConfig.MemorySwap = this.hostConfig.Memory;
+    this.hostConfig.CpuShares = CPU_SHARES;
     return this;
   }
 
@@ -204,7 +219,7 @@ export class EnvironmentSession {
         .withDroppedCapabilities("ALL")
         .withAddedCapabilities(...HARNESS_CAPABILITIES)
         .withSecurityOpt("no-new-privileges")
-        .withResourcesQuota({ memory: MEMORY_LIMIT_MIB / 1024, cpu: CPU_LIMIT })
+        .withResourcesQuota({ memory: MEMORY_LIMIT_MIB / 1024 })
         .withLimits(PIDS_LIMIT)
         .withScratch()
         .start()

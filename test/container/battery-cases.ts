@@ -383,6 +383,7 @@ const SOLUTIONS: BadInput[] = [
   ["hostile-close-fds.c", 1],
   ["hostile-fill-tmp.c", 1],
   ["hostile-print-forever.c", 1],
+  ["hostile-fork-bomb.c", 1],
   ["hostile-signal-parent.c", 1],
 ].map(([file, exit]) => ({
   name: `hostile solution ${file as string}`,
@@ -447,6 +448,9 @@ int main(void) {
 `,
   "hostile-print-forever.c": `#include <stdio.h>
 int main(void) { for (;;) fputs("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\\n", stdout); }
+`,
+  "hostile-fork-bomb.c": `#include <unistd.h>
+int main(void) { for (;;) fork(); }
 `,
   "hostile-signal-parent.c": `#include <signal.h>
 #include <unistd.h>

@@ -11,7 +11,7 @@ import {
 import { isResolved } from "../../lab/runtime/images.js";
 import { prepareImages } from "../../lab/runtime/prepare-images.js";
 import {
-  CPU_LIMIT,
+  CPU_SHARES,
   EnvironmentSession,
   HARNESS_CAPABILITIES,
   HARNESS_TMP_DIR,
@@ -82,7 +82,10 @@ describe.each(["glibc", "musl"])("a probe container on %s", (id) => {
     expect(HostConfig.PidsLimit).toBe(PIDS_LIMIT);
     expect(HostConfig.Memory).toBe(MEMORY_LIMIT_MIB * 1024 * 1024);
     expect(HostConfig.MemorySwap).toBe(HostConfig.Memory);
-    expect(HostConfig.NanoCpus).toBe(CPU_LIMIT * 1e9);
+    expect(HostConfig.CpuShares).toBe(CPU_SHARES);
+    // No CPU quota: it would throttle the harness's own timer with a fork bomb (CPU_SHARES says why).
+    expect(HostConfig.NanoCpus ?? 0).toBe(0);
+    expect(HostConfig.CpuQuota ?? 0).toBe(0);
     expect(HostConfig.Init).toBe(true);
     for (const dir of SCRATCH_DIRS) {
       expect(HostConfig.Tmpfs?.[dir]).toMatch(new RegExp(`(^|,)size=${SCRATCH_MIB}m(,|$)`));
@@ -110,6 +113,20 @@ describe.each(["glibc", "musl"])("a probe container on %s", (id) => {
     expect(lines).toContain("nice=19");
     // Network interfaces: loopback, nothing else.
     expect(lines.slice(5)).toEqual(["lo"]);
+  });
+
+  test("what must act on time during a fork bomb runs at nice -20: the time limit and the init", async () => {
+    const session = sessions.get(id)!;
+    // A probe's shell is started by the root waiter that the time limit's `timeout` kills; the
+    // init (PID 1) reaps what the batch kills. The stat's comm may hold spaces: cut after ") ".
+    const nice = (pid: string) => `sed 's/.*) //' /proc/${pid}/stat | cut -d' ' -f17`;
+    const [run] = await session.runBatch([
+      {
+        command: `echo waiter=$(${nice("$PPID")}) waiter_uid=$(stat -c %u /proc/$PPID) init=$(${nice("1")})`,
+      },
+    ]);
+    expect(run!.exitCode, run!.stderr).toBe(0);
+    expect(run!.stdout).toBe("waiter=-20 waiter_uid=0 init=-20\n");
   });
 });
 

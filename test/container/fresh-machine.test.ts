@@ -54,7 +54,9 @@ test("npm run lab succeeds on a host without debootstrap and without images, bes
   expect(stderr.match(/provision: installed debootstrap with apt-get/g)).toHaveLength(1);
   // Each of the four images was built by exactly one of the two labs; the other one waited.
   expect(builtTags.size).toBe(4);
-  expect(stderr.match(/: building musl-lab\/glibc:offline-\S+ \(offline recipe\)/g)).toHaveLength(1);
+  expect(stderr.match(/: building musl-lab\/glibc:offline-\S+ \(offline recipe\)/g)).toHaveLength(
+    1,
+  );
   // The one that waited said so, instead of a silent minute.
   expect(stderr).toMatch(/waiting \d+ s so far before building musl-lab\/\S+: the host is busy/);
   const report = JSON.parse(readFileSync(join(cacheDir, "reports-all", "latest.json"), "utf8"));
