@@ -1,7 +1,7 @@
 import { execa, execaSync, type ResultPromise } from "execa";
 import { spawn } from "node:child_process";
-import { closeSync, openSync } from "node:fs";
-import { join } from "node:path";
+import { closeSync, openSync, readdirSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { REPO_ROOT } from "../lab/runtime/paths.js";
 
 /** Colour off, as the CLI's snapshot-like assertions expect. */
@@ -57,6 +57,14 @@ export function cliBundle(): string {
       ],
       { cwd: REPO_ROOT },
     );
+    // One bundle per test worker, removed when it exits; a worker that is killed cannot, so the
+    // bundles of workers that are gone go here, and runs do not pile them up in .cache.
+    const built = bundle;
+    process.once("exit", () => rmSync(built, { force: true }));
+    for (const name of readdirSync(dirname(built))) {
+      const pid = /^test-(\d+)\.mjs$/.exec(name)?.[1];
+      if (pid && !isAlive(Number(pid))) rmSync(join(dirname(built), name), { force: true });
+    }
   }
   return bundle;
 }
@@ -104,5 +112,15 @@ export function runCliIntoFullDisk(
     );
   } finally {
     closeSync(full);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, another user's.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
