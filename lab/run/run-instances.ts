@@ -240,7 +240,10 @@ export async function runInstances(
       check.search,
       async (values) => {
         const runs = await item.session.runBatch(
-          values.map((v) => ({ command: probeCommand(item.binary, check, v), user: "together" })),
+          values.map((v) => ({
+            command: probeCommand(item.binary, check, v),
+            schedule: "side-by-side",
+          })),
           { timeoutMs: check.timeoutMs },
         );
         values.forEach((v, i) => runsByValue.set(v, runs[i] as ProbeRun));

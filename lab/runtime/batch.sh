@@ -1,10 +1,11 @@
 # shellcheck shell=sh
 # The batch program: runs one batch of runs inside a probe container, as root, through `sh -c`
-# (dash on Debian, busybox ash in the musl rootfs: POSIX sh only). EnvironmentSession.execBatch
-# passes it as the script itself, so nothing of it lies in the container for a probe to read.
+# (dash on Debian, busybox ash in the musl rootfs: POSIX sh only). runBatchProgram
+# (batch-program.ts) passes it as the script itself, so nothing of it lies in the container for a
+# probe to read.
 #
-# Arguments: MARK CAP HARNESS_BASE OUTPUT_BASE SCRATCH PROBE_UID, then five per run: SETUP
-# COMMAND TEARDOWN LIMIT USER.
+# Arguments: MARK CAP HARNESS_BASE OUTPUT_BASE SCRATCH PROBE_UID, then six per run: SETUP
+# COMMAND TEARDOWN LIMIT USER SCHEDULE.
 # - MARK separates the runs in the output (random, so no probe output can forge it); CAP is how
 #   many bytes of each stream come back (the rest is counted, not kept).
 # - HARNESS_BASE is root's own folder (mode 0700), for the batch's other files and for the
@@ -21,6 +22,8 @@
 #   which a probe cannot signal, and a probe inherits no descriptor but 0, 1 and 2. After each
 #   probe run, this shell itself kills every process left by that user (background children, a
 #   fork bomb), so the next run starts clean. Harness work (compiles) runs as root.
+# - SCHEDULE is `in-turn` (alone) or `side-by-side`: probe runs without setup or teardown (a
+#   search's tries) started with their side-by-side neighbours and waited for as a group.
 # - Setup prepares what the run needs (a fixture server, a resolv.conf) as root; if it fails the
 #   command is not run and setup's output is the run's stderr. Teardown's output is the run's
 #   third result (e.g. a fixture's query log).
@@ -43,10 +46,10 @@ shift 6
 # shellcheck disable=SC3045
 ulimit -c 0
 # Priorities inside the container (nice orders processes within it only; its weight against the
-# host is CPU_SHARES in session.ts). A fork bomb's 500 processes at nice 19 weigh 7500 against
-# 1024 for a process at nice 0: what must act on time while it runs is put at nice -20 (SYS_NICE,
-# which a probe never keeps): each run's time limit (`timeout`, see run_probe) and the init
-# (PID 1, docker-init), which reaps what is killed. This shell stays at nice 0: the stop pass of
+# host is CPU_SHARES in container-spec.ts). A fork bomb's 500 processes at nice 19 weigh 7500
+# against 1024 for a process at nice 0: what must act on time while it runs is put at nice -20
+# (SYS_NICE, which a probe never keeps): each run's time limit (`timeout`, see run_probe) and the
+# init (PID 1, docker-init), which reaps what is killed. This shell stays at nice 0: the stop pass of
 # reap is quick even at an eighth of the CPU, and from there on it waits (settle) for processes
 # below it to die and be reaped. At -20 it took their CPU while it waited: a reaping took 15 s
 # on a busy machine (measured). (Absolute values: busybox's `renice -n` is an increment.)
@@ -116,9 +119,9 @@ as_probe() {
 # seconds (a 3 s limit ended after 11 s). Everything here is waited for in the foreground:
 # dash's `wait` builtin on a background timer sometimes never woke under a fork bomb (a zombie
 # timer, the shell asleep in sigsuspend for minutes; the container then had a CPU quota, see
-# CPU_SHARES in session.ts). busybox's `timeout` checks once a second, so on a busy machine a
-# musl run's limit can end up to a few seconds late (10 s took 13-14 s beside two busy loops);
-# the run's duration says so. As with `timeout -s KILL`, a run ended by the limit died of
+# CPU_SHARES in container-spec.ts). busybox's `timeout` checks once a second, so on a busy
+# machine a musl run's limit can end up to a few seconds late (10 s took 13-14 s beside two busy
+# loops); the run's duration says so. As with `timeout -s KILL`, a run ended by the limit died of
 # SIGKILL; the waiter is the shell that reports the probe's own death ("Segmentation fault") in
 # the run's stderr, as a user would see it.
 # shellcheck disable=SC2016 # $@ and $? are the waiter's
@@ -185,7 +188,7 @@ scrub_code() {
 }
 scrub_as_probe=$(scrub_code 'chmod -R u+rwx "$@"')
 scrub_as_root=$(scrub_code :)
-# After each probe run (or group of `together` runs): no process, no file of it is left.
+# After each probe run (or group of side-by-side runs): no process, no file of it is left.
 clean_up() {
   reap
   settle
@@ -209,38 +212,38 @@ emit() {
   done
   rm -f -- "$outputs/$1.out" "$outputs/$1.err" "$dir/$1.after" "$dir/$1.setup"
 }
-# Runs of user "together" (probes, no setup or teardown: a search's tries) start side by side and
-# are waited for as a group; the leftovers of the group are cleaned up once, after all of them.
-together=""
-finish_together() {
-  [ -n "$together" ] || return 0
-  for j in $together; do
+# Side-by-side runs (probes, no setup or teardown: a search's tries) start together and are
+# waited for as a group; the leftovers of the group are cleaned up once, after all of them.
+side_by_side=""
+finish_side_by_side() {
+  [ -n "$side_by_side" ] || return 0
+  for j in $side_by_side; do
     eval "wait \$pid_$j"
     status=$?
     read -r end _ </proc/uptime
     eval "status_$j=\"$status \$start_$j $end 0 0\""
   done
   clean_up
-  for j in $together; do
+  for j in $side_by_side; do
     eval "emit $j \"\$status_$j\""
   done
-  together=""
+  side_by_side=""
 }
 i=0
-while [ "$#" -ge 5 ]; do
-  before=$1; cmd=$2; after=$3; limit=$4; user=$5; shift 5
+while [ "$#" -ge 6 ]; do
+  before=$1; cmd=$2; after=$3; limit=$4; user=$5; schedule=$6; shift 6
   : >"$outputs/$i.out"; : >"$outputs/$i.err"; : >"$dir/$i.after"
-  if [ "$user" = together ]; then
+  if [ "$schedule" = side-by-side ]; then
     read -r start _ </proc/uptime
     # Side by side, each try's own limit can only end that try's first process: the rest of
     # the group's are killed after the group.
     (as_probe "$cmd" sh -c "$first" first timeout -s KILL "$limit") >"$outputs/$i.out" 2>"$outputs/$i.err" </dev/null &
     eval "pid_$i=$!; start_$i=$start"
-    together="$together $i"
+    side_by_side="$side_by_side $i"
     i=$((i + 1))
     continue
   fi
-  finish_together
+  finish_side_by_side
   counter "$oom_file" oom_kill; oom_before=$n
   counter "$pids_file" max; pids_before=$n
   read -r start _ </proc/uptime
@@ -264,5 +267,5 @@ while [ "$#" -ge 5 ]; do
   emit "$i" "$status $start $end $((oom_after - oom_before)) $((pids_after - pids_before))"
   i=$((i + 1))
 done
-finish_together
+finish_side_by_side
 rm -rf "$dir" "$outputs"

@@ -61,10 +61,6 @@ export function untrackContainer(id: string): void {
   if (remove) startRemoval(id, remove);
 }
 
-export function liveContainerCount(): number {
-  return live.size;
-}
-
 /** What this process may have left in the engine, as far as it knows at this moment. */
 export interface Leftovers {
   /** Containers not confirmed removed. */

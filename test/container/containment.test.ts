@@ -10,19 +10,19 @@ import {
 } from "../../lab/runtime/container-registry.js";
 import { isResolved } from "../../lab/runtime/images.js";
 import { prepareImages } from "../../lab/runtime/prepare-images.js";
+import { OUTPUT_CAP_BYTES } from "../../lab/runtime/batch-program.js";
 import {
   CPU_SHARES,
-  EnvironmentSession,
   HARNESS_CAPABILITIES,
   HARNESS_TMP_DIR,
   MEMORY_LIMIT_MIB,
-  OUTPUT_CAP_BYTES,
   PIDS_LIMIT,
   PROBE_OUTPUT_DIR,
   PROBE_OUTPUT_SPACE_MIB,
   SCRATCH_DIRS,
   SCRATCH_MIB,
-} from "../../lab/runtime/session.js";
+} from "../../lab/runtime/container-spec.js";
+import { EnvironmentSession } from "../../lab/runtime/session.js";
 
 /**
  * The containment every probe container gets, read back from the engine (what Docker really
@@ -154,8 +154,8 @@ describe.each(["glibc", "musl"])("what a probe does stays its outcome, on %s", (
     const list = "ls /proc/$$/fd; true";
     const runs = await session.runBatch([
       list,
-      { command: list, user: "together" },
-      { command: list, user: "together" },
+      { command: list, schedule: "side-by-side" },
+      { command: list, schedule: "side-by-side" },
     ]);
     for (const run of runs) expect(run.stdout.split("\n").filter(Boolean)).toEqual(["0", "1", "2"]);
   });
@@ -218,8 +218,8 @@ describe.each(["glibc", "musl"])("what a probe does stays its outcome, on %s", (
     const runs = await session.runBatch([
       leave,
       list,
-      { command: leave, user: "together" },
-      { command: "true", user: "together" },
+      { command: leave, schedule: "side-by-side" },
+      { command: "true", schedule: "side-by-side" },
       list,
     ]);
     for (const left of [runs[0]!, runs[2]!]) expect(left.stdout, left.stderr).toBe("left\n");

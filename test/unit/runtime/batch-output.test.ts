@@ -1,7 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { parseBatchOutput } from "../../../lab/runtime/session.js";
-import { probeCommand } from "../../../lab/run/probe-command.js";
-import { CheckSchema } from "../../../lab/scenarios/schema.js";
+import { parseBatchOutput } from "../../../lab/runtime/batch-output.js";
 
 const MARK = "@@m@@";
 /** No OOM kill, nothing cut. */
@@ -116,31 +114,71 @@ describe("parseBatchOutput", () => {
     expect(parseBatchOutput(output, MARK, 2)).toBeNull();
     expect(parseBatchOutput("", MARK, 1)).toBeNull();
   });
-});
 
-describe("probeCommand", () => {
-  const check = (raw: object) => {
-    const parsed = CheckSchema.parse({ kind: "run", on: "musl", ...raw });
-    if (parsed.kind === "elf") throw new Error("not a run");
-    return parsed;
-  };
-
-  test("ulimit, unset and set variables, then the binary, as a user would type it", () => {
-    const command = probeCommand(
-      "/lab/bin/p",
-      check({
-        args: ["{value}", "explicit=2048", "two words"],
-        env: { LANG: null, LC_ALL: "de_DE.UTF-8" },
-        limits: { stackKib: 256 },
-      }),
-      512,
-    );
-    expect(command).toBe(
-      "ulimit -s 256; unset LANG; LC_ALL=de_DE.UTF-8 /lab/bin/p 512 explicit=2048 'two words'",
-    );
+  test("a run whose status line is missing is null, though its streams came back", () => {
+    const output = heads([
+      ["0.out", "all=well\n"],
+      ["0.err", ""],
+      ["0.after", ""],
+    ]);
+    expect(parseBatchOutput(output, MARK, 1)).toBeNull();
   });
 
-  test("a plain run is just the binary and its arguments", () => {
-    expect(probeCommand("/lab/bin/p", check({ args: ["0"] }), null)).toBe("/lab/bin/p 0");
+  test("a run with a status line but no stderr header is null", () => {
+    const output = heads([["0.out", "x\n"]]) + `${MARK} status 0 0 1 1 0 0\n`;
+    expect(parseBatchOutput(output, MARK, 1)).toBeNull();
+  });
+
+  test("a run without a teardown header has an empty `after`", () => {
+    const output =
+      heads([
+        ["0.out", "x"],
+        ["0.err", ""],
+      ]) + `${MARK} status 0 0 1 1 0 0\n`;
+    expect(parseBatchOutput(output, MARK, 1)?.[0]?.after).toBe("");
+  });
+
+  test("a run number beyond the batch, or a status that is not a number, is null", () => {
+    const streams = heads([
+      ["0.out", ""],
+      ["0.err", ""],
+      ["0.after", ""],
+    ]);
+    expect(parseBatchOutput(`${streams}${MARK} status 1 0 1 1 0 0\n`, MARK, 1)).toBeNull();
+    expect(parseBatchOutput(`${streams}${MARK} status 0 zero 1 1 0 0\n`, MARK, 1)).toBeNull();
+  });
+
+  test("a mark that is not at the start of a line, or lines with more after them, stay output", () => {
+    const forged = [
+      `say ${MARK} status 0 0 1 1 0 0`,
+      `==> ${MARK}-0.err <== and more`,
+      ` ${MARK} trunc 0 out 99`,
+    ].join("\n");
+    const output =
+      heads([
+        ["0.out", forged],
+        ["0.err", "e"],
+        ["0.after", ""],
+      ]) + `${MARK} status 0 0 1 1 0 0\n`;
+    expect(parseBatchOutput(output, MARK, 1)).toEqual([
+      { status: 0, stdout: forged, stderr: "e", after: "", durationMs: 0, ...CLEAN },
+    ]);
+  });
+
+  test("a mark with regular-expression characters is matched literally", () => {
+    const mark = "@@a.b+c@@";
+    const output = `==> ${mark}-0.out <==\nok\n==> ${mark}-0.err <==\n\n${mark} status 0 0 1 1 0 0\n`;
+    expect(parseBatchOutput(output, mark, 1)?.[0]?.stdout).toBe("ok");
+    expect(parseBatchOutput(output.replaceAll(mark, "@@aXb+c@@"), mark, 1)).toBeNull();
+  });
+
+  test("stderr cut at the cap is reported; a cut teardown output is not (it is no probe stream)", () => {
+    const output =
+      heads([
+        ["0.out", ""],
+        ["0.err", "e".repeat(4)],
+        ["0.after", "a".repeat(4)],
+      ]) + `${MARK} status 0 1 1 1 0 0\n${MARK} trunc 0 err 5000\n${MARK} trunc 0 after 6000\n`;
+    expect(parseBatchOutput(output, MARK, 1)?.[0]?.truncated).toEqual({ stderr: 5000 });
   });
 });
