@@ -115,6 +115,11 @@ export function renderScenarioPage(scenario: Scenario, exercises: Exercise[]): s
   out.push("```sh", `npm run lab -- ${scenario.id}`, `npm run lab -- explain ${scenario.id}`);
   for (const e of exercises) out.push(`npm run lab -- exercise ${e.name}`);
   out.push("```", "");
+  out.push(
+    "What the lab measured with it, against popular claims: " +
+      "[What the scenarios show](../findings.md).",
+    "",
+  );
   const facts: string[] = [];
   if (scenario.exclusiveRuns) {
     facts.push("Its cases measure time: every run waits for the previous one (`exclusiveRuns`).");
