@@ -306,8 +306,8 @@ function renderLesson(scenario: Scenario): string[] {
   }
   out.push("", "### How to diagnose it", "");
   for (const step of lesson.diagnose) {
-    const command = step.command ? ` ${code(step.command)}` : "";
-    out.push(`- ${step.tool}${command}: ${step.shows}`);
+    const command = step.command ? ` (${code(step.command)})` : "";
+    out.push(`- **${step.tool}**${command}: ${step.shows}`);
   }
   out.push("", "### Fixes", "");
   for (const fix of lesson.fixes) {
