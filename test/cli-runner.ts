@@ -69,7 +69,7 @@ export function cliBundle(): string {
   return bundle;
 }
 
-/** `npm run lab -- ...` itself, for the tests that prove the README's command. */
+/** `npm run lab -- ...` itself, for the tests that prove the commands of the README and docs/. */
 export function runNpmLab(
   args: string[],
   env: Record<string, string> = {},

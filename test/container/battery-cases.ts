@@ -338,7 +338,7 @@ const ENVIRONMENT: BadInput[] = [
     exit: 2,
     docker: true,
   },
-  // The cache then goes to the checkout's own .cache/ (README): a run, and no /nonexistent-home.
+  // The cache then goes to the checkout's own .cache/ (docs/usage.md, LAB_CACHE_DIR): a run, and no /nonexistent-home.
   {
     name: "HOME that does not exist, no cache dir",
     args: ["hello"],

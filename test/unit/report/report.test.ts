@@ -63,7 +63,7 @@ describe("units after measured facts", () => {
 });
 
 describe("JSON report", () => {
-  test("carries every field the README promises", () => {
+  test("carries every field docs/reports.md promises", () => {
     const parsed = JSON.parse(renderJson(SAMPLE_RESULT));
     expect(Object.keys(parsed)).toEqual(
       expect.arrayContaining([
