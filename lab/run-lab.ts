@@ -20,6 +20,7 @@ import { isResolved, type ImagesOption, type ResolvedImage } from "./runtime/ima
 import { prepareImages } from "./runtime/prepare-images.js";
 import { C_SRC_DIR } from "./runtime/paths.js";
 import { EnvironmentSession, WORK_DIR } from "./runtime/session.js";
+import { citeSources } from "./scenarios/cite-sources.js";
 import type { Scenario } from "./scenarios/schema.js";
 import { TOOL_VERSION } from "./version.js";
 
@@ -126,7 +127,7 @@ export async function runLab(options: LabOptions): Promise<RunResult> {
         id: scenario.id,
         title: scenario.title,
         description: scenario.description,
-        sources: scenario.sources,
+        sources: citeSources(scenario.sources),
         sweeps: Object.fromEntries(
           scenario.cases.flatMap((c) =>
             c.sweep ? [[c.id, { unit: c.sweep.unit, values: c.sweep.values }]] : [],

@@ -25,7 +25,7 @@ import { EnvironmentSession } from "../runtime/session.js";
 import { median } from "../measure/median.js";
 import type { RunResult } from "../run-result.js";
 import { InfrastructureError, isLabError } from "../errors.js";
-import { hello } from "../scenarios/hello.js";
+import { hello } from "../scenarios/hello/index.js";
 import { loadScenarios } from "../scenarios/index.js";
 
 const HELP = `usage: npm run bench -- [--skip-cold] [--runs N] [--scenarios a,b]

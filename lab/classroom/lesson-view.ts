@@ -1,6 +1,7 @@
 import { Chalk } from "chalk";
 import { box } from "../report/box.js";
 import type { ConsoleOptions } from "../report/console.js";
+import { citeSources } from "../scenarios/cite-sources.js";
 import type { Scenario } from "../scenarios/schema.js";
 import { hanging } from "./hanging.js";
 import type { Exercise } from "./schema.js";
@@ -34,7 +35,7 @@ export function renderLesson(
     heading("Why glibc and musl differ");
     for (const point of lesson.whyTheyDiffer) {
       item("  • ", point.text);
-      item("    sources: ", point.sources.join(" · "), c.dim);
+      item("    sources: ", citeSources(scenario.sources, point.sources).join(" · "), c.dim);
     }
     lines.push("");
     heading("How to diagnose it");
@@ -66,6 +67,6 @@ export function renderLesson(
     item("  Exercise: ", `npm run lab -- exercise ${exercise.name} (${exercise.title})`);
   }
   lines.push("");
-  item("Sources: ", scenario.sources.join(" · "), c.dim);
+  item("Sources: ", citeSources(scenario.sources).join(" · "), c.dim);
   return `${box(`lesson ${scenario.id}: ${scenario.title}`.slice(0, width - 8), lines, width)}\n`;
 }

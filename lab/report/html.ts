@@ -27,7 +27,9 @@ import {
  *
  * Every scenario gets its case table (outcome badges, commands, collapsible outputs), its sweeps
  * as charts and tables, its side-by-side measurement tables, claims and advice; scenarios whose
- * cases repeat timings get bar charts of the medians.
+ * cases repeat timings get bar charts of the medians. What a chart marks and which timing it
+ * draws come from the scenario's report spec, carried in the RunResult: no scenario is known here
+ * by name.
  */
 export function renderHtml(result: RunResult): string {
   const title = `musl-lab report ${result.startedAt}`;
@@ -55,35 +57,6 @@ export function renderHtml(result: RunResult): string {
     "",
   ].join("\n");
 }
-
-/**
- * Values to mark on a scenario's sweep charts: the measured limits the sweep is about. Data, so a
- * scenario that measures a limit gets its marks by adding a line here.
- */
-const SWEEP_MARKERS: Record<
-  string,
-  { sweep: string; label: string; case: string; key: string; style: ChartMarker["style"] }[]
-> = {
-  "thread-stack": [
-    {
-      sweep: "default-sweep",
-      label: "survives up to",
-      case: "survival-limit",
-      key: "limit",
-      style: "solid",
-    },
-    {
-      sweep: "default-sweep",
-      label: "default stack",
-      case: "default-stack",
-      key: "stack_kib",
-      style: "dashed",
-    },
-  ],
-};
-
-/** The measurement a repeated timing case is charted by (`.min`/`.median`/`.max` of it). */
-const TIMING_KEY = "total_ms";
 
 function badge(outcome: Outcome): string {
   const info = OUTCOME_INFO[outcome];
@@ -238,20 +211,19 @@ function renderScenario(result: RunResult, scenario: ScenarioResult): string {
 }
 
 function renderSweep(scenario: ScenarioResult, view: SweepView): string {
-  const markers: ChartMarker[] = (SWEEP_MARKERS[scenario.id] ?? [])
-    .filter((m) => m.sweep === view.caseId)
-    .flatMap((m) =>
-      view.columns.flatMap((column) => {
-        const value = Number(
-          scenario.cases.find((c) => c.id === m.case && c.environment === column.id)?.measurements[
-            m.key
-          ],
-        );
-        return Number.isFinite(value) && value > 0
-          ? [{ label: m.label, environment: column.id, value, style: m.style }]
-          : [];
-      }),
-    );
+  const specs = (scenario.report.sweepMarkers ?? []).filter((m) => m.sweep === view.caseId);
+  const markers: ChartMarker[] = specs.flatMap((m) =>
+    view.columns.flatMap((column) => {
+      const value = Number(
+        scenario.cases.find((c) => c.id === m.case && c.environment === column.id)?.measurements[
+          m.key
+        ],
+      );
+      return Number.isFinite(value) && value > 0
+        ? [{ label: m.label, environment: column.id, value, style: m.style }]
+        : [];
+    }),
+  );
   const head = view.columns.map((c) => `<th>${esc(c.label)}</th>`).join("");
   const rows = view.rows.map(
     (row) =>
@@ -261,7 +233,12 @@ function renderSweep(scenario: ScenarioResult, view: SweepView): string {
     '<span class="legend"><svg width="14" height="14"><circle cx="7" cy="7" r="6" fill="#1a7f37"/></svg> survived</span>',
     '<span class="legend"><svg width="14" height="14"><rect width="14" height="14" rx="2" fill="#9a6700"/></svg> crashed (amber: predicted, red: unexpected)</span>',
     markers.length > 0
-      ? '<span class="legend"><svg width="20" height="14"><line x1="10" y1="0" x2="10" y2="14" class="legend-solid"/></svg> measured survival limit</span><span class="legend"><svg width="20" height="14"><line x1="10" y1="0" x2="10" y2="14" class="legend-dashed"/></svg> default stack size</span>'
+      ? specs
+          .map(
+            (m) =>
+              `<span class="legend"><svg width="20" height="14"><line x1="10" y1="0" x2="10" y2="14" class="legend-${m.style}"/></svg> ${esc(m.legend)}</span>`,
+          )
+          .join("")
       : "",
   ].join(" ");
   return `<figure class="sweep" data-sweep="${esc(view.caseId)}">
@@ -272,9 +249,12 @@ ${sweepChart(view, markers)}
 </figure>`;
 }
 
+/** Bar charts of the repeated cases' timings, when the scenario's report spec asks for them. */
 function renderTimings(result: RunResult, scenario: ScenarioResult): string {
+  const timings = scenario.report.timings;
+  if (!timings) return "";
   const timed = scenario.cases.filter(
-    (c) => c.measurements["repeats"] !== undefined && c.measurements[`${TIMING_KEY}.median`],
+    (c) => c.measurements["repeats"] !== undefined && c.measurements[`${timings.key}.median`],
   );
   const ids = [...new Set(timed.map((c) => c.id))];
   if (ids.length === 0) return "";
@@ -283,7 +263,7 @@ function renderTimings(result: RunResult, scenario: ScenarioResult): string {
     const bars: TimingBar[] = columnsFor(result, cases).flatMap((column) => {
       const m = cases.find((c) => c.environment === column.id)?.measurements ?? {};
       const [min, median, max] = ["min", "median", "max"].map((s) =>
-        Number(m[`${TIMING_KEY}.${s}`]),
+        Number(m[`${timings.key}.${s}`]),
       );
       return [min, median, max].every((v) => Number.isFinite(v))
         ? [
@@ -292,7 +272,7 @@ function renderTimings(result: RunResult, scenario: ScenarioResult): string {
               min: min ?? 0,
               median: median ?? 0,
               max: max ?? 0,
-              unit: "ms",
+              unit: timings.unit,
               colorIndex: Math.max(
                 0,
                 result.environments.findIndex((e) => e.id === column.id),
@@ -303,7 +283,7 @@ function renderTimings(result: RunResult, scenario: ScenarioResult): string {
     });
     return `<figure class="timing" data-case="${esc(id)}">${timingChart(id, bars)}<figcaption>${esc(cases[0]?.title ?? id)}</figcaption></figure>`;
   });
-  return `<h3>Lookup times: median of the repeats, whiskers from fastest to slowest</h3>
+  return `<h3>${esc(timings.heading)}</h3>
 <div class="timing-charts">${charts.join("\n")}</div>`;
 }
 

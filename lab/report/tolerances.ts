@@ -1,82 +1,42 @@
+import { loadScenarios } from "../scenarios/index.js";
+import type { Tolerance, ToleranceRule } from "../scenarios/schema.js";
+
 /**
  * How far a measurement may move between a baseline and this run before the baseline comparison
  * lists it. Measurements are the probes' `key=value` strings; some are facts that must not change
  * at all (a sort order, `setlocale`'s answer), some are sizes found by a search that may shift by a
  * page when the image's kernel or loader changes, and some are wall-clock times that no two runs
- * share. The table says which is which, in one place (the README prints it).
+ * share. Each scenario says which of its facts are which, in its report spec; the README prints
+ * the table.
  *
  * Rules are tried in order; the first whose pattern matches the key applies. In a pattern `*`
  * stands for one or more characters, dots included (`lookup.*.ms` matches `lookup.3.ms`).
  */
-export type Tolerance =
-  /** Not compared: single wall-clock timings and search bookkeeping vary from run to run. */
-  | { kind: "ignore" }
-  /** The value must be the same string. */
-  | { kind: "exact" }
-  /**
-   * Numbers may move by `relative` of the baseline's value or by `absolute`, whichever is larger;
-   * a value that is not a number on either side is compared exactly.
-   */
-  | { kind: "numeric"; relative: number; absolute: number };
+export type { Tolerance, ToleranceRule };
 
-export interface ToleranceRule {
-  pattern: string;
-  tolerance: Tolerance;
-  /** Why this tolerance, for the README and for whoever changes it. */
-  why: string;
-}
+/**
+ * The lab's own rule, after every scenario's: any fact not named by a scenario (sizes, orders,
+ * names, counts) is what the lab teaches, so any change shows.
+ */
+const EVERY_OTHER_FACT: ToleranceRule = {
+  pattern: "*",
+  tolerance: { kind: "exact" },
+  why: "every other fact (sizes, orders, names, counts) is what the lab teaches: any change shows",
+};
 
+/**
+ * The registered scenarios' rules (lab/scenarios/<id>/report.ts), in the order the lab runs them,
+ * then the lab's own. This table knows no scenario by name: what may move lives in each scenario's
+ * report spec, which the RunResult carries too (`scenarios[].report.tolerances`).
+ */
+const SCENARIO_TOLERANCES: readonly ToleranceRule[] = loadScenarios().flatMap(
+  (scenario) => scenario.report.tolerances ?? [],
+);
+
+/** Every rule in the order they are tried, for the README. */
 export const MEASUREMENT_TOLERANCES: readonly ToleranceRule[] = [
-  {
-    pattern: "limit",
-    tolerance: { kind: "numeric", relative: 0.05, absolute: 0 },
-    why: "survival limits (thread-stack) move by a few KiB with the loader's TLS and the kernel",
-  },
-  {
-    pattern: "first_failure",
-    tolerance: { kind: "numeric", relative: 0.05, absolute: 0 },
-    why: "the first crashing size moves with the limit",
-  },
-  {
-    pattern: "runs",
-    tolerance: { kind: "ignore" },
-    why: "how many probe runs the bisection took is bookkeeping",
-  },
-  {
-    pattern: "*_ms.median",
-    tolerance: { kind: "numeric", relative: 0.5, absolute: 20 },
-    why: "median timings (DNS): a real change is a timeout or a serial wait, tens of ms at least",
-  },
-  {
-    pattern: "lookup.*.ms.median",
-    tolerance: { kind: "numeric", relative: 0.5, absolute: 20 },
-    why: "median timings of one lookup, as above",
-  },
-  {
-    pattern: "*_ms",
-    tolerance: { kind: "ignore" },
-    why: "a single wall-clock time is noise; repeated cases carry medians",
-  },
-  {
-    pattern: "*_ms.*",
-    tolerance: { kind: "ignore" },
-    why: "the fastest and slowest of the repeats are noise",
-  },
-  {
-    pattern: "lookup.*.ms",
-    tolerance: { kind: "ignore" },
-    why: "a single wall-clock time is noise",
-  },
-  {
-    pattern: "lookup.*.ms.*",
-    tolerance: { kind: "ignore" },
-    why: "the fastest and slowest of the repeats are noise",
-  },
-  {
-    pattern: "*",
-    tolerance: { kind: "exact" },
-    why: "every other fact (sizes, orders, names, counts) is what the lab teaches: any change shows",
-  },
+  ...SCENARIO_TOLERANCES,
+  EVERY_OTHER_FACT,
 ];
 
 function patternToRegExp(pattern: string): RegExp {
@@ -84,13 +44,26 @@ function patternToRegExp(pattern: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
-const COMPILED = MEASUREMENT_TOLERANCES.map((rule) => ({
-  ...rule,
-  regExp: patternToRegExp(rule.pattern),
-}));
+const compiled = new WeakMap<readonly ToleranceRule[], { regExp: RegExp; rule: ToleranceRule }[]>();
 
-export function toleranceFor(key: string): Tolerance {
-  return COMPILED.find((rule) => rule.regExp.test(key))?.tolerance ?? { kind: "exact" };
+/**
+ * The tolerance of one measurement key: the first of `rules` whose pattern matches it (one
+ * scenario's `report.tolerances`, when the caller knows the scenario), else the lab's own rule.
+ * Without `rules`, every registered scenario's rules apply in turn.
+ */
+export function toleranceFor(
+  key: string,
+  rules: readonly ToleranceRule[] = SCENARIO_TOLERANCES,
+): Tolerance {
+  let table = compiled.get(rules);
+  if (!table) {
+    table = [...rules, EVERY_OTHER_FACT].map((rule) => ({
+      rule,
+      regExp: patternToRegExp(rule.pattern),
+    }));
+    compiled.set(rules, table);
+  }
+  return table.find((entry) => entry.regExp.test(key))?.rule.tolerance ?? { kind: "exact" };
 }
 
 /** `±5%`, `±50% (at least 20)`, `exact`, `ignored`: how the tolerance reads in reports. */

@@ -1,12 +1,15 @@
 import { ENVIRONMENTS } from "../environments/index.js";
 import { ConfigurationError } from "../errors.js";
-import { dns } from "./dns.js";
-import { hello } from "./hello.js";
-import { locale } from "./locale.js";
-import { threadStack } from "./thread-stack.js";
+import { dns } from "./dns/index.js";
+import { hello } from "./hello/index.js";
+import { locale } from "./locale/index.js";
+import { threadStack } from "./thread-stack/index.js";
 import { ScenarioSchema, VALUE_PLACEHOLDER, type Case, type Scenario } from "./schema.js";
 
-/** Every scenario the lab runs, in the order `npm run lab` runs them. */
+/**
+ * Every scenario the lab runs, in the order `npm run lab` runs them. Each lives in its own folder
+ * (cases, report layout, lesson): adding a scenario is its folder, its probe and its test.
+ */
 const SCENARIO_DATA: unknown[] = [hello, threadStack, dns, locale];
 
 /** Parses scenario data once, at the edge; inside the lab the types are trusted. */
@@ -46,11 +49,21 @@ export function loadScenarios(data: unknown[] = SCENARIO_DATA): Scenario[] {
       }
     }
     assertReportRefs(scenario);
+    assertChartRefs(scenario);
     for (const fix of scenario.lesson?.fixes ?? []) {
       if (fix.provenBy !== undefined && !caseIds.has(fix.provenBy)) {
         throw new ConfigurationError(
           `scenario ${scenario.id}: the lesson's fix "${fix.fix}" names unknown case "${fix.provenBy}"`,
         );
+      }
+    }
+    for (const point of scenario.lesson?.whyTheyDiffer ?? []) {
+      for (const key of point.sources) {
+        if (!(key in scenario.sources)) {
+          throw new ConfigurationError(
+            `scenario ${scenario.id}: the lesson cites unknown source "${key}"`,
+          );
+        }
       }
     }
     scenarios.push(scenario);
@@ -108,6 +121,55 @@ function assertReportRefs(scenario: Scenario): void {
         `scenario ${scenario.id}: the report names unknown case "${ref}"`,
       );
     }
+  }
+}
+
+/** Search cases report these facts whatever their probe prints (lab/run/case-result.ts). */
+const SEARCH_KEYS = ["limit", "first_failure", "failure", "runs", "rounds", "monotonic"];
+
+/**
+ * The facts a case is known to report: those its expectations check (and, for repeated cases,
+ * their `.min`/`.median`/`.max`), and for a search its own bookkeeping. A chart that names any
+ * other key would stay empty without a word, so the loader refuses it.
+ */
+function knownKeys(c: Case): Set<string> {
+  const keys = new Set<string>(c.check.kind === "search" ? SEARCH_KEYS : []);
+  if (c.check.kind === "search" && c.check.search.hintKey) keys.add(c.check.search.hintKey);
+  for (const e of c.expect) {
+    for (const key of Object.keys(e.measurements ?? {})) {
+      keys.add(key);
+      if (c.repeat > 1) keys.add(key.replace(/\.(?:min|median|max)$/, ""));
+    }
+  }
+  return keys;
+}
+
+/** Sweep markers and timing charts name cases and measurements that exist. */
+function assertChartRefs(scenario: Scenario): void {
+  const byId = new Map(scenario.cases.map((c) => [c.id, c]));
+  for (const marker of scenario.report.sweepMarkers ?? []) {
+    if (!byId.get(marker.sweep)?.sweep) {
+      throw new ConfigurationError(
+        `scenario ${scenario.id}: the sweep marker "${marker.label}" names "${marker.sweep}", which is not a sweep case`,
+      );
+    }
+    const target = byId.get(marker.case);
+    if (!target) {
+      throw new ConfigurationError(
+        `scenario ${scenario.id}: the sweep marker "${marker.label}" names unknown case "${marker.case}"`,
+      );
+    }
+    if (!knownKeys(target).has(marker.key)) {
+      throw new ConfigurationError(
+        `scenario ${scenario.id}: the sweep marker "${marker.label}" names measurement "${marker.key}", which case ${marker.case} does not report`,
+      );
+    }
+  }
+  const timings = scenario.report.timings;
+  if (timings && !scenario.cases.some((c) => c.repeat > 1 && knownKeys(c).has(timings.key))) {
+    throw new ConfigurationError(
+      `scenario ${scenario.id}: the timing charts draw "${timings.key}", which no repeated case reports`,
+    );
   }
 }
 

@@ -287,6 +287,35 @@ export const MeasurementRefSchema = z.strictObject({
 });
 export type MeasurementRef = z.infer<typeof MeasurementRefSchema>;
 
+/** How far a measurement may move between a baseline and a later run before the comparison lists it. */
+export const ToleranceSchema = z.discriminatedUnion("kind", [
+  /** Not compared: single wall-clock timings and search bookkeeping vary from run to run. */
+  z.strictObject({ kind: z.literal("ignore") }),
+  /** The value must be the same string. */
+  z.strictObject({ kind: z.literal("exact") }),
+  /**
+   * Numbers may move by `relative` of the baseline's value or by `absolute`, whichever is larger;
+   * a value that is not a number on either side is compared exactly.
+   */
+  z.strictObject({
+    kind: z.literal("numeric"),
+    relative: z.number().nonnegative(),
+    absolute: z.number().nonnegative(),
+  }),
+]);
+export type Tolerance = z.infer<typeof ToleranceSchema>;
+
+export const ToleranceRuleSchema = z.strictObject({
+  /** A measurement key; `*` stands for one or more characters, dots included (`lookup.*.ms`). */
+  pattern: z.string().regex(/^[a-z0-9_.*]+$/),
+  tolerance: ToleranceSchema,
+  /** Why this tolerance, for the README and for whoever changes it. */
+  why: z.string().min(1),
+});
+export type ToleranceRule = z.infer<typeof ToleranceRuleSchema>;
+
+const MEASUREMENT_KEY = /^[a-z_][a-z0-9_.]*$/;
+
 export const ReportSpecSchema = z.strictObject({
   /** Side-by-side tables: one row per fact, one column per environment; differing rows marked. */
   tables: z
@@ -342,8 +371,55 @@ export const ReportSpecSchema = z.strictObject({
       }),
     )
     .default([]),
+  /**
+   * Values marked on a sweep's chart, per environment: the measured limits the sweep is about
+   * (thread-stack: the survival limit and the default stack size on the array-size sweep).
+   */
+  sweepMarkers: z
+    .array(
+      MeasurementRefSchema.extend({
+        /** The sweep case whose chart gets the mark. */
+        sweep: z.string().regex(KEBAB_ID),
+        /** Next to the mark: `survives up to`. */
+        label: z.string().min(1),
+        /** In the chart's legend: `measured survival limit`. */
+        legend: z.string().min(1),
+        /** Solid for a measured limit, dashed for a configured size. */
+        style: z.enum(["solid", "dashed"]),
+      }),
+    )
+    .optional(),
+  /**
+   * Charts of the repeated cases' timings: the measurement whose `.min`, `.median` and `.max`
+   * (over the repeats) are drawn, for every case that repeats and reports it.
+   */
+  timings: z
+    .strictObject({
+      key: z.string().regex(MEASUREMENT_KEY),
+      unit: z.string().min(1),
+      /** The heading above the charts. */
+      heading: z.string().min(1),
+    })
+    .optional(),
+  /**
+   * How far this scenario's measurements may move against a baseline, tried in order before the
+   * lab's own rules (every other fact is compared exactly): the first pattern that matches wins.
+   */
+  tolerances: z.array(ToleranceRuleSchema).optional(),
 });
 export type ReportSpec = z.infer<typeof ReportSpecSchema>;
+
+/** How a scenario's data cites one of its sources: kebab-case, unique within the scenario. */
+export const SourceKeySchema = z.string().regex(KEBAB_ID);
+
+/** One public source: a manual section, a commit, a source file, an issue thread. */
+export const SourceSchema = z.strictObject({
+  /** What it is and what it says, as the reports print it: `musl FAQ, 'Can I run ...?'`. */
+  title: z.string().min(1),
+  /** Where to read it, when it is on the web. */
+  url: z.url({ protocol: /^https?$/ }).optional(),
+});
+export type Source = z.infer<typeof SourceSchema>;
 
 /** A way to look at the problem, as a student would at a shell (or with the lab's own reader). */
 export const DiagnoseStepSchema = z.strictObject({
@@ -374,9 +450,9 @@ export const LessonFixSchema = z.strictObject({
 export const LessonSchema = z.strictObject({
   /** The background, paragraph by paragraph: what a C library is, linking, threads, ... */
   concept: z.array(z.string().min(1)).min(1),
-  /** Why glibc and musl behave differently, each point with the sources it rests on. */
+  /** Why glibc and musl behave differently, each point citing the scenario's sources by key. */
   whyTheyDiffer: z
-    .array(z.strictObject({ text: z.string().min(1), sources: z.array(z.string().min(1)).min(1) }))
+    .array(z.strictObject({ text: z.string().min(1), sources: z.array(SourceKeySchema).min(1) }))
     .min(1),
   /** How to diagnose it on a real system. */
   diagnose: z.array(DiagnoseStepSchema).min(1),
@@ -394,8 +470,16 @@ export const ScenarioSchema = z.strictObject({
   summary: z.string().min(1),
   /** The lesson: what happens and why, in a few sentences. */
   description: z.string().min(1),
-  /** Public sources the expectations rest on (URLs, commits, manual sections). */
-  sources: z.array(z.string().min(1)).min(1),
+  /**
+   * Public sources the expectations rest on (URLs, commits, manual sections), each declared once
+   * under a key the lesson cites; reports list them in this order.
+   */
+  sources: z
+    .record(SourceKeySchema, SourceSchema)
+    .refine(
+      (sources) => Object.keys(sources).length > 0,
+      "a scenario rests on at least one source",
+    ),
   /**
    * True when cases measure time: then every run waits for the previous one, so no other probe
    * competes for the two cores. Otherwise a few runs share the machine at once.

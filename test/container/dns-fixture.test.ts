@@ -12,7 +12,7 @@ const ROBUSTNESS = {
   title: "The DNS fixture survives malformed queries",
   summary: "malformed queries against the fixture",
   description: "A guard for the instrument, not a libc difference.",
-  sources: ["RFC 1035 4.1", "RFC 7766"],
+  sources: { "rfc-1035": { title: "RFC 1035 4.1" }, "rfc-7766": { title: "RFC 7766" } },
   exclusiveRuns: true,
   cases: [
     {

@@ -13,7 +13,7 @@ const faults = {
   title: "Probes that misbehave",
   summary: "test fixture",
   description: "Hostile probes: they must become outcomes, contained, and the run must go on.",
-  sources: ["test fixture"],
+  sources: { "test-fixture": { title: "test fixture" } },
   cases: [
     {
       id: "does-not-compile",

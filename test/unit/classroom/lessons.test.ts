@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { loadExercises } from "../../../lab/classroom/index.js";
 import { renderLesson } from "../../../lab/classroom/lesson-view.js";
 import { ConfigurationError } from "../../../lab/errors.js";
-import { hello } from "../../../lab/scenarios/hello.js";
+import { hello } from "../../../lab/scenarios/hello/index.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
 
 const scenarios = loadScenarios();

@@ -4,7 +4,7 @@ import { condenseQueryLog, parseQueryLog, queryLogFacts } from "../../../lab/dns
 import { repeatFacts } from "../../../lab/run/case-result.js";
 import { dnsFixtureScripts } from "../../../lab/run/probe-command.js";
 import type { ProbeRun } from "../../../lab/runtime/session.js";
-import { dns } from "../../../lab/scenarios/dns.js";
+import { dns } from "../../../lab/scenarios/dns/index.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
 import { DnsFixtureSchema } from "../../../lab/scenarios/schema.js";
 

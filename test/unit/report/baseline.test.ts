@@ -11,6 +11,7 @@ import { mergeBaseline, readBaseline, writeBaseline } from "../../../lab/report/
 import { renderConsole } from "../../../lab/report/console.js";
 import { renderJson } from "../../../lab/report/json.js";
 import { movedBeyond, toleranceFor } from "../../../lab/report/tolerances.js";
+import { loadScenarios } from "../../../lab/scenarios/index.js";
 import { RunResultSchema, type RunResult } from "../../../lab/run-result.js";
 import { publishedSchemaErrors } from "../../published-schema.js";
 import { SAMPLE_RESULT } from "../../fixtures/run-result.js";
@@ -152,6 +153,17 @@ describe("the tolerance table", () => {
     expect(toleranceFor("min_ms.max")).toEqual({ kind: "ignore" });
     expect(toleranceFor("lookups.median")).toEqual({ kind: "exact" });
     expect(toleranceFor("order")).toEqual({ kind: "exact" });
+  });
+
+  test("one scenario's rules apply to its own facts; what it does not name is compared exactly", () => {
+    const [threadStack, dns] = ["thread-stack", "dns"].map(
+      (id) => loadScenarios().find((s) => s.id === id)?.report.tolerances ?? [],
+    );
+    expect(toleranceFor("limit", threadStack)).toMatchObject({ kind: "numeric", relative: 0.05 });
+    expect(toleranceFor("total_ms", threadStack)).toEqual({ kind: "exact" });
+    expect(toleranceFor("total_ms", dns)).toEqual({ kind: "ignore" });
+    expect(toleranceFor("limit", dns)).toEqual({ kind: "exact" });
+    expect(toleranceFor("order", [])).toEqual({ kind: "exact" });
   });
 
   test("numeric tolerances fall back to exact for words", () => {

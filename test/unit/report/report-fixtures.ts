@@ -1,6 +1,7 @@
 import { OUTCOMES } from "../../../lab/classify/outcomes.js";
 import { exitStatusOf } from "../../../lab/report/exit-status.js";
 import type { CaseResult, RunResult, SummaryCounts } from "../../../lab/run-result.js";
+import { report as dnsReport } from "../../../lab/scenarios/dns/report.js";
 import { SAMPLE_RESULT } from "../../fixtures/run-result.js";
 
 /** A DNS timing case as a repeated run reports it: `total_ms` with its min/median/max. */
@@ -47,7 +48,8 @@ export function resultWithTimings(): RunResult {
     description: "What getaddrinfo really sends.",
     sources: ["RFC 1035"],
     sweeps: {},
-    report: { tables: [], claims: [], highlights: {}, advice: [] },
+    // The real scenario's timing charts: the HTML test checks the ones dns gets.
+    report: { tables: [], claims: [], highlights: {}, advice: [], timings: dnsReport.timings },
     cases: [timingCase("glibc", 60.3, 66.4, 74.2), timingCase("musl", 58.1, 63.6, 67.6)],
   });
   return recount(result);

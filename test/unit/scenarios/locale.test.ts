@@ -8,7 +8,8 @@ import { renderConsole } from "../../../lab/report/console.js";
 import { measurementTables } from "../../../lab/report/scenario-views.js";
 import type { CaseResult, RunResult } from "../../../lab/run-result.js";
 import { missingLocales } from "../../../lab/run/run-instances.js";
-import { locale } from "../../../lab/scenarios/locale.js";
+import { citeSources } from "../../../lab/scenarios/cite-sources.js";
+import { locale } from "../../../lab/scenarios/locale/index.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
 import type { Case } from "../../../lab/scenarios/schema.js";
 import { SAMPLE_RESULT } from "../../fixtures/run-result.js";
@@ -106,7 +107,7 @@ const RESULT: RunResult = {
       id: "locale",
       title: scenario!.title,
       description: scenario!.description,
-      sources: scenario!.sources,
+      sources: citeSources(scenario!.sources),
       sweeps: {},
       report: scenario!.report,
       cases,

@@ -3,7 +3,7 @@ import { ENVIRONMENTS, loadEnvironments } from "../../../lab/environments/index.
 import type { Environment } from "../../../lab/environments/schema.js";
 import { ConfigurationError } from "../../../lab/errors.js";
 import { planScenario } from "../../../lab/run/plan.js";
-import { hello } from "../../../lab/scenarios/hello.js";
+import { hello } from "../../../lab/scenarios/hello/index.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
 
 const env = (id: string) => ENVIRONMENTS.get(id) as Environment;

@@ -4,7 +4,7 @@ import { ENVIRONMENTS } from "../../../lab/environments/index.js";
 import type { Environment } from "../../../lab/environments/schema.js";
 import { planScenario } from "../../../lab/run/plan.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
-import { threadStack } from "../../../lab/scenarios/thread-stack.js";
+import { threadStack } from "../../../lab/scenarios/thread-stack/index.js";
 
 const [scenario] = loadScenarios([threadStack]);
 const caseOf = (id: string) => scenario!.cases.find((c) => c.id === id)!;
