@@ -9,6 +9,7 @@ import { format, resolveConfig } from "prettier";
 import { loadExercises } from "../classroom/index.js";
 import type { Exercise, ExerciseCheck } from "../classroom/schema.js";
 import { REPO_ROOT } from "../runtime/paths.js";
+import { citeSources } from "../scenarios/cite-sources.js";
 import { loadScenarios } from "../scenarios/index.js";
 import type {
   Build,
@@ -30,7 +31,7 @@ const GENERATED_NOTE =
   "<!-- Generated from the scenario data (lab/scenarios/) by `npm run docs`; do not edit. " +
   "A unit test fails when this page is stale. -->";
 
-/** One public source an expectation rests on; `key` is its name once sources are a keyed map. */
+/** One public source an expectation rests on, under the key the scenario declares it by. */
 export interface PageSource {
   key?: string;
   text: string;
@@ -42,14 +43,13 @@ export interface ScenarioParts {
   cases: Case[];
 }
 
-/**
- * The one place that knows how a scenario holds its sources and cases. Scenario sources are a
- * list of strings today; when they become a keyed map, this is the function to change
- * (`Object.entries(scenario.sources).map(([key, text]) => ({ key, text }))`).
- */
+/** The one place that knows how a scenario holds its sources (declared once, by key) and cases. */
 export function scenarioParts(scenario: Scenario): ScenarioParts {
   return {
-    sources: scenario.sources.map((text) => ({ text })),
+    sources: Object.entries(scenario.sources).map(([key, source]) => ({
+      key,
+      text: citeSources({ [key]: source })[0]!,
+    })),
     cases: scenario.cases,
   };
 }
@@ -302,7 +302,12 @@ function renderLesson(scenario: Scenario): string[] {
   out.push("", "### Concept", "", ...lesson.concept.flatMap((p) => [p, ""]));
   out.push("### Why glibc and musl differ", "");
   for (const point of lesson.whyTheyDiffer) {
-    out.push(`- ${point.text}`, ...point.sources.map((s) => `  - source: ${s}`));
+    out.push(
+      `- ${point.text}`,
+      ...point.sources.map(
+        (key) => `  - source: ${citeSources(scenario.sources, [key])[0] ?? key}`,
+      ),
+    );
   }
   out.push("", "### How to diagnose it", "");
   for (const step of lesson.diagnose) {
