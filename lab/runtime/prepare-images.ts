@@ -29,15 +29,26 @@ import { makeFolders } from "../make-folders.js";
 /** Force-removing a few containers takes seconds; a busy engine, some more. */
 const LEFTOVER_CLEANUP_DEADLINE_MS = 60_000;
 
+/** One environment involved in a run, ready to start: its image and who compiles for it. */
+export interface PreparedEnvironment {
+  environment: Environment;
+  /** Its image, or the reason it has none in this mode. */
+  resolution: ImageResolution;
+  /**
+   * The environment whose container compiles its probes; null when it has no image, or when it is
+   * involved only as another environment's builder.
+   */
+  builderId: string | null;
+  /** Docker's id of its image; null when it has none. */
+  imageId: string | null;
+}
+
 export interface PreparedImages {
   docker: DockerClient;
   /** Host-side actions taken (provisioning, leftover cleanup, image builds), one line each. */
   setup: string[];
-  /** Every environment involved, with its image or the reason it has none in this mode. */
-  resolutions: Map<string, ImageResolution>;
-  /** Environment id -> id of the environment whose container compiles its probes. */
-  builderOf: Map<string, string>;
-  imageIds: Map<string, string>;
+  /** Every environment involved (builders too), by id, in the order they were first needed. */
+  environments: Map<string, PreparedEnvironment>;
 }
 
 /**
@@ -109,7 +120,16 @@ export async function prepareImages(
       imageIds.set(image.environment.id, imageId);
     }),
   );
-  return { docker, setup, resolutions, builderOf, imageIds };
+  const prepared = new Map<string, PreparedEnvironment>();
+  for (const [id, resolution] of resolutions) {
+    prepared.set(id, {
+      environment: resolution.environment,
+      resolution,
+      builderId: builderOf.get(id) ?? null,
+      imageId: imageIds.get(id) ?? null,
+    });
+  }
+  return { docker, setup, environments: prepared };
 }
 
 /**
