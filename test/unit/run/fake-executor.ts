@@ -1,11 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ENVIRONMENTS } from "../../../lab/environments/index.js";
 import type { Environment } from "../../../lab/environments/schema.js";
 import type { Executor, StartedEnvironment } from "../../../lab/run/executor.js";
-import { builderFor, isResolved, resolveImage } from "../../../lab/runtime/images.js";
+import { isResolved } from "../../../lab/runtime/images.js";
 import { REPO_ROOT } from "../../../lab/runtime/paths.js";
-import type { PreparedEnvironment } from "../../../lab/runtime/prepare-images.js";
+import {
+  resolveEnvironments,
+  type PreparedEnvironment,
+} from "../../../lab/runtime/prepare-images.js";
 import type { BatchItem, ProbeRun } from "../../../lab/runtime/session.js";
 
 /** Any real ELF file will do: the compile stage reads what it "compiled". */
@@ -82,35 +84,13 @@ export class FakeExecutor implements Executor {
   }
 }
 
-/** The environments as prepareImages would give them, without asking Docker for images. */
+/** The environments as prepareImages gives them, offline images that Docker never saw. */
 export async function fakePreparedEnvironments(
   environments: Environment[],
 ): Promise<Map<string, PreparedEnvironment>> {
-  const prepared = new Map<string, PreparedEnvironment>();
-  const add = async (environment: Environment, builderId: string | null) => {
-    const resolution = await resolveImage(environment, "offline", async () => false);
-    prepared.set(environment.id, {
-      environment,
-      resolution,
-      builderId,
-      imageId: isResolved(resolution) ? `sha256:fake-${environment.id}` : null,
-    });
-    return resolution;
-  };
-  for (const environment of environments) {
-    if (!prepared.has(environment.id)) await add(environment, null);
-  }
-  for (const entry of [...prepared.values()]) {
-    if (!isResolved(entry.resolution)) continue;
-    const builder = builderFor(entry.resolution).environment;
-    entry.builderId = builder.id;
-    if (!prepared.has(builder.id)) await add(builder, null);
+  const prepared = await resolveEnvironments(environments, "offline", async () => false);
+  for (const entry of prepared.values()) {
+    if (isResolved(entry.resolution)) entry.imageId = `sha256:fake-${entry.environment.id}`;
   }
   return prepared;
-}
-
-export function environment(id: string): Environment {
-  const found = ENVIRONMENTS.get(id);
-  if (!found) throw new Error(`no environment ${id}`);
-  return found;
 }
