@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, test, vi } from "vitest";
+import { InterruptedError } from "../../../lab/errors.js";
 import { classifyRun } from "../../../lab/run/classify-run.js";
 import { execute } from "../../../lab/run/execute.js";
 import type { CaseObservation } from "../../../lab/run/observations.js";
@@ -46,7 +47,12 @@ function scenario(cases: unknown[], extra: object = {}) {
 }
 
 /** The stages as runLab composes them, over a fake executor: observations and results. */
-async function runStages(raw: unknown, environmentIds: string[], respond?: Respond) {
+async function runStages(
+  raw: unknown,
+  environmentIds: string[],
+  respond?: Respond,
+  signal?: AbortSignal,
+) {
   const scenarios = loadScenarios([raw]);
   const instances = planRun(scenarios, environmentIds);
   const executor = new FakeExecutor(respond);
@@ -56,6 +62,7 @@ async function runStages(raw: unknown, environmentIds: string[], respond?: Respo
     sources: SOURCES,
     executor,
     log: () => undefined,
+    signal,
   });
   const observations = await execute(context, await prepare(context));
   return { executor, observations, results: classifyRun(observations) };
@@ -216,5 +223,26 @@ describe("the run stages, without Docker", () => {
     const saved = JSON.parse(JSON.stringify(observations)) as CaseObservation[];
     expect(classifyRun(saved)).toEqual(results);
     expect(results.map((r) => r.outcome)).toContain("build-error");
+  });
+
+  test("an interrupted run stops between steps: the batch under way ends, the next never starts", async () => {
+    const interrupt = new AbortController();
+    const ran: string[] = [];
+    // Nine cases are two batches of runs (eight a batch) in one environment.
+    const cases = Array.from({ length: 9 }, (_, i) =>
+      probeCase(`case-${i}`, { check: { args: [String(i)] } }),
+    );
+    const running = runStages(
+      scenario(cases),
+      ["glibc"],
+      (item) => {
+        ran.push(item.command);
+        interrupt.abort("SIGTERM");
+        return {};
+      },
+      interrupt.signal,
+    );
+    await expect(running).rejects.toThrow(new InterruptedError("SIGTERM"));
+    expect(ran).toHaveLength(8);
   });
 });
