@@ -22,6 +22,6 @@ export interface StartedEnvironment {
 export interface Executor {
   /** Starts a container for an environment that has an image. */
   start(environment: PreparedEnvironment): Promise<StartedEnvironment>;
-  /** Stops whatever was started, started or not yet; the run is over. */
+  /** Stops every container it started, once the starts under way have settled: the run is over. */
   stop(): Promise<void>;
 }
