@@ -1,25 +1,24 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { exitStatusFor, OUTCOMES } from "./classify/outcomes.js";
-import type { Environment } from "./environments/schema.js";
-import { InterruptedError, interruptSignalOf } from "./errors.js";
 import {
   SCHEMA_VERSION,
   type CaseResult,
   type RunResult,
   type SummaryCounts,
 } from "./run-result.js";
-import { compileAll } from "./run/compile-all.js";
-import { planScenario, selectEnvironments } from "./run/plan.js";
-import { elapsed, runInstances } from "./run/run-instances.js";
-import type { StartedEnvironment } from "./run/started-environment.js";
-import { removeAllContainers } from "./runtime/container-registry.js";
-import { detectEnvironment } from "./runtime/detect.js";
+import { classifyRun } from "./run/classify-run.js";
+import { execute } from "./run/execute.js";
+import { involvedEnvironments, planRun, type CaseInstance } from "./run/plan.js";
+import { prepare } from "./run/prepare.js";
+import { createRunContext, type SourceFile } from "./run/run-context.js";
+import type { DetectedEnvironment } from "./runtime/detect.js";
 import type { Log } from "./runtime/docker-engine.js";
-import { isResolved, type ImagesOption, type ResolvedImage } from "./runtime/images.js";
-import { prepareImages } from "./runtime/prepare-images.js";
+import { DockerExecutor } from "./runtime/docker-executor.js";
+import type { ImagesOption } from "./runtime/images.js";
+import { prepareImages, type PreparedEnvironment } from "./runtime/prepare-images.js";
 import { C_SRC_DIR } from "./runtime/paths.js";
-import { EnvironmentSession, WORK_DIR } from "./runtime/session.js";
+import { WORK_DIR } from "./runtime/session.js";
 import { citeSources } from "./scenarios/cite-sources.js";
 import type { Scenario } from "./scenarios/schema.js";
 import { TOOL_VERSION } from "./version.js";
@@ -36,116 +35,94 @@ export interface LabOptions {
   sourceDirs?: string[];
 }
 
-/** Runs the chosen scenarios in the chosen environments and returns everything that was seen. */
+/**
+ * Runs the chosen scenarios in the chosen environments and returns everything that was seen:
+ * plan -> prepare -> execute -> classify, over one context.
+ */
 export async function runLab(options: LabOptions): Promise<RunResult> {
   const started = Date.now();
   const startedAt = new Date(started).toISOString();
-  const selected = selectEnvironments(options.environmentIds);
-  const instances = options.scenarios.flatMap((scenario) => planScenario(scenario, selected));
-  const involved = instances
-    .flatMap((i) => [i.target, i.buildFor])
-    .filter((e): e is Environment => !!e);
-  const {
-    setup,
-    resolutions,
-    builderOf: builderSessions,
-    imageIds,
-  } = await prepareImages([...new Set(involved)], options.images, options.log);
-
-  const abort = () => {
-    if (options.signal?.aborted) {
-      throw new InterruptedError(interruptSignalOf(options.signal.reason));
-    }
-  };
-  // Every target container starts at once, and each step waits only for the containers it needs:
-  // the targets boot (~0.4 s each on a 2-core machine) while the builder already compiles. A
-  // builder that is no target starts only when a build misses the build cache: a warm run never
-  // starts it at all.
-  const sessions = new Map<string, Promise<StartedEnvironment>>();
-  const startSession = (image: ResolvedImage) => {
-    const starting = EnvironmentSession.start(image.environment, image.mode, image.tag).then(
-      async (session) => ({
-        session,
-        detected: await detectEnvironment(session, imageIds.get(image.environment.id) ?? ""),
-      }),
-    );
-    starting.catch(() => undefined); // awaited (and reported) where it is used
-    sessions.set(image.environment.id, starting);
-    return starting;
-  };
-  const targets = new Set(
-    instances.flatMap((i) => (i.target && !i.skipReason ? [i.target.id] : [])),
+  const instances = planRun(options.scenarios, options.environmentIds);
+  const { setup, environments } = await prepareImages(
+    involvedEnvironments(instances),
+    options.images,
+    options.log,
   );
-  for (const image of [...resolutions.values()].filter(isResolved)) {
-    if (targets.has(image.environment.id)) startSession(image);
-  }
-  const sessionOf = async (id: string) => {
-    const started = sessions.get(id);
-    if (started) return started;
-    const resolution = resolutions.get(id);
-    if (!resolution || !isResolved(resolution)) throw new Error(`no image for environment ${id}`);
-    abort();
-    return startSession(resolution);
-  };
+  const executor = new DockerExecutor();
   try {
-    abort();
-    const sources = (options.sourceDirs ?? [C_SRC_DIR]).flatMap((dir) =>
-      readdirSync(dir)
-        .filter((f) => f.endsWith(".c") || f.endsWith(".h"))
-        .map((f) => ({ path: `${WORK_DIR}/src/${f}`, content: readFileSync(join(dir, f)) })),
-    );
-    const compileStarted = Date.now();
-    const jobs = await compileAll(
+    const context = createRunContext({
       instances,
-      sources,
-      resolutions,
-      builderSessions,
-      imageIds,
-      sessionOf,
-      abort,
-    );
-    abort();
-    options.log(
-      `compiled ${jobs.size} build${jobs.size === 1 ? "" : "s"} (${elapsed(compileStarted)})`,
-    );
-    const results = await runInstances(instances, jobs, sessionOf, resolutions, abort, options.log);
-
-    const detected = await Promise.all([...sessions.values()].map(async (s) => (await s).detected));
-    const environments = detected.filter((d) =>
-      instances.some((i) => i.target?.id === d.id || i.buildFor?.id === d.id),
-    );
-    const summary = summarize(results);
-    return {
-      schemaVersion: SCHEMA_VERSION,
-      tool: { name: "musl-lab", version: TOOL_VERSION },
+      environments,
+      sources: readSources(options.sourceDirs ?? [C_SRC_DIR]),
+      executor,
+      log: options.log,
+      signal: options.signal,
+    });
+    const observations = await execute(context, await prepare(context));
+    const results = classifyRun(observations);
+    const detected = await Promise.all(context.started().map(async (s) => (await s).detected));
+    return runResult({
+      options,
       startedAt,
-      durationMs: Date.now() - started,
-      images: options.images,
+      started,
       setup,
-      environments: sortByIds(environments, [...resolutions.keys()]),
-      scenarios: options.scenarios.map((scenario) => ({
-        id: scenario.id,
-        title: scenario.title,
-        description: scenario.description,
-        sources: citeSources(scenario.sources),
-        sweeps: Object.fromEntries(
-          scenario.cases.flatMap((c) =>
-            c.sweep ? [[c.id, { unit: c.sweep.unit, values: c.sweep.values }]] : [],
-          ),
-        ),
-        report: scenario.report,
-        cases: results.filter((r) => r.scenario === scenario.id),
-      })),
-      summary,
-      exitStatus: exitStatusFor(results.map((r) => r.outcome)),
-    };
+      instances,
+      environments,
+      detected,
+      results,
+    });
   } finally {
-    const settled = await Promise.allSettled(sessions.values());
-    await Promise.all(
-      settled.map((s) => (s.status === "fulfilled" ? s.value.session.stop() : null)),
-    );
-    await removeAllContainers();
+    await executor.stop();
   }
+}
+
+function readSources(dirs: string[]): SourceFile[] {
+  return dirs.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith(".c") || f.endsWith(".h"))
+      .map((f) => ({ path: `${WORK_DIR}/src/${f}`, content: readFileSync(join(dir, f)) })),
+  );
+}
+
+function runResult(run: {
+  options: LabOptions;
+  startedAt: string;
+  started: number;
+  setup: string[];
+  instances: CaseInstance[];
+  environments: Map<string, PreparedEnvironment>;
+  detected: DetectedEnvironment[];
+  results: CaseResult[];
+}): RunResult {
+  const { options, results } = run;
+  const involved = new Set(involvedEnvironments(run.instances).map((e) => e.id));
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: "musl-lab", version: TOOL_VERSION },
+    startedAt: run.startedAt,
+    durationMs: Date.now() - run.started,
+    images: options.images,
+    setup: run.setup,
+    environments: sortByIds(
+      run.detected.filter((d) => involved.has(d.id)),
+      [...run.environments.keys()],
+    ),
+    scenarios: options.scenarios.map((scenario) => ({
+      id: scenario.id,
+      title: scenario.title,
+      description: scenario.description,
+      sources: citeSources(scenario.sources),
+      sweeps: Object.fromEntries(
+        scenario.cases.flatMap((c) =>
+          c.sweep ? [[c.id, { unit: c.sweep.unit, values: c.sweep.values }]] : [],
+        ),
+      ),
+      report: scenario.report,
+      cases: results.filter((r) => r.scenario === scenario.id),
+    })),
+    summary: summarize(results),
+    exitStatus: exitStatusFor(results.map((r) => r.outcome)),
+  };
 }
 
 function summarize(results: CaseResult[]): SummaryCounts {

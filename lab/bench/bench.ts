@@ -149,7 +149,7 @@ async function warmRuns(scenario: string): Promise<void> {
 async function naiveHello(prepared: PreparedImages): Promise<string> {
   const images = new Map<string, ResolvedImage>();
   for (const id of ["glibc", "musl"]) {
-    const resolution = prepared.resolutions.get(id);
+    const resolution = prepared.environments.get(id)?.resolution;
     if (resolution && isResolved(resolution)) images.set(id, resolution);
   }
   const sources = ["hello.c", "lab-probe.h"].map((f) => ({

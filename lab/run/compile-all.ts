@@ -3,11 +3,11 @@ import { readElf, formatElfSummary, type ElfInfo } from "../elf/read-elf.js";
 import type { Environment } from "../environments/schema.js";
 import type { BuildRecord } from "../run-result.js";
 import { BuildCache } from "../runtime/build-cache.js";
-import { isResolved, type ImageResolution, type ResolvedImage } from "../runtime/images.js";
+import { isResolved, type ResolvedImage } from "../runtime/images.js";
 import { WORK_DIR } from "../runtime/session.js";
 import type { Build } from "../scenarios/schema.js";
-import { buildsOf, type CaseInstance } from "./plan.js";
-import type { SessionOf } from "./started-environment.js";
+import { buildsOf } from "./plan.js";
+import type { RunContext } from "./run-context.js";
 
 /** Far above any probe's compile (well under 2 s here): reaching it means the builder is stuck. */
 const COMPILE_TIMEOUT_MS = 120_000;
@@ -32,21 +32,15 @@ export function buildKey(build: Build, forEnvironment: Environment): string {
 }
 
 /** Compiles each distinct build once, all builds of one builder container in parallel. */
-export async function compileAll(
-  instances: CaseInstance[],
-  sources: { path: string; content: Buffer }[],
-  resolutions: Map<string, ImageResolution>,
-  builderOf: Map<string, string>,
-  imageIds: Map<string, string>,
-  sessionOf: SessionOf,
-  abort: () => void,
-): Promise<Map<string, BuildJob>> {
+export async function compileAll(context: RunContext): Promise<Map<string, BuildJob>> {
+  const { environments, sources } = context;
+  const hasImage = (id: string) => isResolved(environments.get(id)!.resolution);
   const cache = new BuildCache();
   const jobs = new Map<string, BuildJob>();
-  for (const instance of instances) {
+  for (const instance of context.instances) {
     const { buildFor, skipReason } = instance;
-    if (!buildFor || skipReason || !isResolved(resolutions.get(buildFor.id)!)) continue;
-    if (instance.target && !isResolved(resolutions.get(instance.target.id)!)) continue;
+    if (!buildFor || skipReason || !hasImage(buildFor.id)) continue;
+    if (instance.target && !hasImage(instance.target.id)) continue;
     for (const [build, env] of buildsOf(instance)) {
       const key = buildKey(build, env);
       if (jobs.has(key)) continue;
@@ -71,11 +65,13 @@ export async function compileAll(
     const uploads = new Map<string, Promise<void>>();
     await Promise.all(
       [...jobs.values()].map(async (job) => {
-        const builderId = builderOf.get(job.forEnvironment.id)!;
-        const resolution = resolutions.get(job.forEnvironment.id) as ResolvedImage;
+        // Only environments with an image get jobs, and each of those has a builder.
+        const prepared = environments.get(job.forEnvironment.id)!;
+        const builderId = prepared.builderId!;
+        const { compile } = (prepared.resolution as ResolvedImage).recipe;
         const output = `${WORK_DIR}/out/${job.binaryName}`;
         const command = [
-          resolution.recipe.compile.cc,
+          compile.cc,
           ...COMPILE_FLAGS,
           ...(job.build.link === "static" ? ["-static"] : []),
           ...job.build.flags,
@@ -85,7 +81,7 @@ export async function compileAll(
         ].join(" ");
         // The probe's own file and the shared headers decide its bytes; other probes do not.
         const cacheKey = BuildCache.key({
-          imageId: imageIds.get(builderId) ?? builderId,
+          imageId: environments.get(builderId)?.imageId ?? builderId,
           command,
           sources: sources.filter(
             (f) => f.path.endsWith(".h") || f.path.endsWith(`/${job.build.probe}`),
@@ -98,10 +94,10 @@ export async function compileAll(
           job.result = { ...hit.record, cached: true };
           return;
         }
-        const builder = (await sessionOf(builderId)).session;
+        const builder = await context.startEnvironment(builderId);
         if (!uploads.has(builderId)) uploads.set(builderId, builder.putFiles(sources));
         await uploads.get(builderId);
-        abort();
+        context.stopIfInterrupted();
         const run = await builder.run(command, {
           timeoutMs: COMPILE_TIMEOUT_MS,
           user: "harness",

@@ -5,6 +5,7 @@
 import { ENVIRONMENTS } from "../environments/index.js";
 import type { Environment, LibcFamily } from "../environments/schema.js";
 import type { Build, Case, Scenario } from "../scenarios/schema.js";
+import { sidecarBuild, sidecarEnvironment, sidecarOf } from "./sidecar.js";
 
 /** One case (one value of it, for a sweep) in one environment, before it runs. */
 export interface CaseInstance {
@@ -26,6 +27,18 @@ export function selectEnvironments(ids: string[]): Environment[] {
     (e) => e.variant && chosen.some((c) => c.id === e.variant?.of),
   );
   return [...chosen, ...variants];
+}
+
+/** Every case of every scenario, in the chosen environments, in report order. */
+export function planRun(scenarios: Scenario[], environmentIds: string[]): CaseInstance[] {
+  const selected = selectEnvironments(environmentIds);
+  return scenarios.flatMap((scenario) => planScenario(scenario, selected));
+}
+
+/** The environments the plan runs in or builds for, each once. */
+export function involvedEnvironments(instances: CaseInstance[]): Environment[] {
+  const involved = instances.flatMap((i) => [i.target, i.buildFor]);
+  return [...new Set(involved.filter((e): e is Environment => !!e))];
 }
 
 /** Expands each case over the selected environments it concerns, and over its sweep's values. */
@@ -101,29 +114,13 @@ function planEnvironments(scenario: Scenario, selected: Environment[]): CaseInst
   });
 }
 
-/** The DNS fixture server, built for the libc of each environment a DNS case runs in. */
-const FIXTURE_PROBE = "dns-fixture.c";
-
-/** What an instance needs compiled: its probe, and the DNS fixture when its check has one. */
+/** What an instance needs compiled: its probe, and its sidecar when its check has one. */
 export function buildsOf(instance: CaseInstance): [Build, Environment][] {
   const { testCase, buildFor, target } = instance;
   if (!buildFor) return [];
   const builds: [Build, Environment][] = [[testCase.build, buildFor]];
-  const fixtureFor = fixtureEnvironment(instance);
-  if (testCase.check.kind === "run" && testCase.check.dns && target && fixtureFor) {
-    builds.push([fixtureBuild(target), fixtureFor]);
-  }
+  const sidecar = sidecarOf(testCase.check)?.sidecar;
+  const sidecarFor = sidecarEnvironment(instance);
+  if (sidecar && target && sidecarFor) builds.push([sidecarBuild(sidecar, target), sidecarFor]);
   return builds;
-}
-
-export function fixtureBuild(target: Environment): Build {
-  return { probe: FIXTURE_PROBE, for: target.family, link: "dynamic", flags: [] };
-}
-
-/** The fixture runs beside the probe, so it is built for the target's own libc. */
-export function fixtureEnvironment(instance: CaseInstance): Environment | null {
-  const { target, buildFor } = instance;
-  if (!target) return null;
-  if (!target.variant) return target;
-  return buildFor?.family === target.family ? buildFor : null;
 }

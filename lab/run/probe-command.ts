@@ -1,6 +1,4 @@
-import { fileFromLines, renderFixtureConfig } from "../dns/fixture-config.js";
-import { WORK_DIR } from "../runtime/session.js";
-import { VALUE_PLACEHOLDER, type Case, type DnsFixture } from "../scenarios/schema.js";
+import { VALUE_PLACEHOLDER, type Case } from "../scenarios/schema.js";
 
 /**
  * The shell command for one probe run, as a user would type it: `ulimit` first, variables set or
@@ -23,40 +21,6 @@ export function probeCommand(
     parts.push(shellQuote(value === null ? arg : arg.replaceAll(VALUE_PLACEHOLDER, String(value))));
   }
   return parts.join(" ");
-}
-
-const DNS_DIR = `${WORK_DIR}/dns`;
-
-/**
- * Set-up and tear-down around one DNS run. Set-up writes the case's own resolv.conf and hosts
- * (never trusting the copy Docker made of the host's), the fixture's data, and starts the fixture,
- * which daemonizes only once it listens. Tear-down stops it, waits until its pidfile is gone (so
- * the next run can bind port 53 again) and prints the query log.
- */
-export function dnsFixtureScripts(
-  fixture: DnsFixture,
-  fixtureBinary: string,
-): { before: string; after: string } {
-  const pidfile = `${DNS_DIR}/fixture.pid`;
-  const before = [
-    "set -e",
-    `mkdir -p ${DNS_DIR}`,
-    `rm -f ${DNS_DIR}/query.log`,
-    `printf '%s' ${shellQuote(fileFromLines(fixture.resolvConf))} >/etc/resolv.conf`,
-    `printf '%s' ${shellQuote(fileFromLines(fixture.hosts))} >/etc/hosts`,
-    `printf '%s' ${shellQuote(renderFixtureConfig(fixture, pidfile))} >${DNS_DIR}/fixture.conf`,
-    `${fixtureBinary} ${DNS_DIR}/fixture.conf ${DNS_DIR}/query.log`,
-  ].join("\n");
-  // Builtins only until the log is printed: the fixture exits within a millisecond of SIGTERM,
-  // and a `sleep` per poll would cost more than the wait itself.
-  const after = [
-    `if read -r pid <${pidfile} 2>/dev/null; then kill "$pid" 2>/dev/null; fi`,
-    "n=0",
-    `while [ -e ${pidfile} ] && [ "$n" -lt 1000000 ]; do n=$((n + 1)); done`,
-    `cat ${DNS_DIR}/query.log 2>/dev/null`,
-    "true",
-  ].join("\n");
-  return { before, after };
 }
 
 /** Quotes an argument for `sh -c` (POSIX single quotes). */

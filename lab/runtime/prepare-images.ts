@@ -29,15 +29,26 @@ import { makeFolders } from "../make-folders.js";
 /** Force-removing a few containers takes seconds; a busy engine, some more. */
 const LEFTOVER_CLEANUP_DEADLINE_MS = 60_000;
 
+/** One environment involved in a run, ready to start: its image and who compiles for it. */
+export interface PreparedEnvironment {
+  environment: Environment;
+  /** Its image, or the reason it has none in this mode. */
+  resolution: ImageResolution;
+  /**
+   * The environment whose container compiles its probes; null when it has no image, or when it is
+   * involved only as another environment's builder.
+   */
+  builderId: string | null;
+  /** Docker's id of its image; null when it has none. */
+  imageId: string | null;
+}
+
 export interface PreparedImages {
   docker: DockerClient;
   /** Host-side actions taken (provisioning, leftover cleanup, image builds), one line each. */
   setup: string[];
-  /** Every environment involved, with its image or the reason it has none in this mode. */
-  resolutions: Map<string, ImageResolution>;
-  /** Environment id -> id of the environment whose container compiles its probes. */
-  builderOf: Map<string, string>;
-  imageIds: Map<string, string>;
+  /** Every environment involved (builders too), by id, in the order they were first needed. */
+  environments: Map<string, PreparedEnvironment>;
 }
 
 /**
@@ -80,36 +91,44 @@ export async function prepareImages(
         return false;
       },
     );
-  const resolutions = new Map<string, ImageResolution>();
-  for (const environment of environments) {
-    if (!resolutions.has(environment.id)) {
-      resolutions.set(environment.id, await resolveImage(environment, images, hasLocalImage));
-    }
-  }
-  const builderOf = new Map<string, string>();
-  for (const resolution of [...resolutions.values()]) {
-    if (!isResolved(resolution)) continue;
-    const builder = builderFor(resolution);
-    builderOf.set(resolution.environment.id, builder.environment.id);
-    if (!resolutions.has(builder.environment.id)) {
-      // A builder is resolved in the mode of the environment it builds for: offline musl
-      // binaries come from the offline glibc image of the same Debian suite.
-      resolutions.set(
-        builder.environment.id,
-        await resolveImage(builder.environment, builder.mode, hasLocalImage),
-      );
-    }
-  }
-
-  const imageIds = new Map<string, string>();
+  const prepared = await resolveEnvironments(environments, images, hasLocalImage);
   await Promise.all(
-    [...resolutions.values()].filter(isResolved).map(async (image) => {
-      const { imageId, built } = await ensureImage(docker, image, log);
-      if (built) setup.push(`built image ${image.tag}`);
-      imageIds.set(image.environment.id, imageId);
+    [...prepared.values()].map(async (entry) => {
+      if (!isResolved(entry.resolution)) return;
+      const { imageId, built } = await ensureImage(docker, entry.resolution, log);
+      if (built) setup.push(`built image ${entry.resolution.tag}`);
+      entry.imageId = imageId;
     }),
   );
-  return { docker, setup, resolutions, builderOf, imageIds };
+  return { docker, setup, environments: prepared };
+}
+
+/**
+ * The image of each environment, or why it has none in this mode, and the builder of each: the
+ * builders join the list, resolved in the mode of what they build for.
+ */
+export async function resolveEnvironments(
+  environments: Environment[],
+  images: ImagesOption,
+  hasLocalImage: (name: string) => Promise<boolean>,
+): Promise<Map<string, PreparedEnvironment>> {
+  const prepared = new Map<string, PreparedEnvironment>();
+  const add = async (environment: Environment, mode: ImagesOption) => {
+    const resolution = await resolveImage(environment, mode, hasLocalImage);
+    prepared.set(environment.id, { environment, resolution, builderId: null, imageId: null });
+  };
+  for (const environment of environments) {
+    if (!prepared.has(environment.id)) await add(environment, images);
+  }
+  for (const entry of [...prepared.values()]) {
+    if (!isResolved(entry.resolution)) continue;
+    const builder = builderFor(entry.resolution);
+    entry.builderId = builder.environment.id;
+    // A builder is resolved in the mode of the environment it builds for: offline musl
+    // binaries come from the offline glibc image of the same Debian suite.
+    if (!prepared.has(builder.environment.id)) await add(builder.environment, builder.mode);
+  }
+  return prepared;
 }
 
 /**

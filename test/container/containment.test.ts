@@ -32,9 +32,9 @@ const sessions = new Map<string, EnvironmentSession>();
 
 beforeAll(async () => {
   const environments = ["glibc", "musl"].map((id) => ENVIRONMENTS.get(id) as Environment);
-  const { resolutions } = await prepareImages(environments, "auto", () => undefined);
+  const prepared = await prepareImages(environments, "auto", () => undefined);
   for (const environment of environments) {
-    const image = resolutions.get(environment.id);
+    const image = prepared.environments.get(environment.id)?.resolution;
     if (!image || !isResolved(image)) throw new Error(`no image for ${environment.id}`);
     sessions.set(
       environment.id,

@@ -13,7 +13,9 @@ export default async function setup(): Promise<void> {
   const prepared = await prepareImages(environments, "auto", (line) =>
     process.stderr.write(`[container tests] ${line}\n`),
   );
-  const tags = [...prepared.resolutions.values()].map((r) => ("tag" in r ? r.tag : r.unavailable));
+  const tags = [...prepared.environments.values()].map(({ resolution: r }) =>
+    "tag" in r ? r.tag : r.unavailable,
+  );
   process.stderr.write(
     `[container tests] images ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${tags.join(", ")}\n`,
   );

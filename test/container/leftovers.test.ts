@@ -24,7 +24,7 @@ test("containers of a dead run are removed at the next start, those of a live on
     "auto",
     () => undefined,
   );
-  const image = prepared.resolutions.get("musl");
+  const image = prepared.environments.get("musl")?.resolution;
   if (!image || !("tag" in image)) throw new Error("no musl image");
   const docker = (await getContainerRuntimeClient()).container.dockerode;
   const create = async (ownerPid: number) => {

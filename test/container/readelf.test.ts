@@ -15,7 +15,7 @@ let glibc: EnvironmentSession;
 beforeAll(async () => {
   const environment = ENVIRONMENTS.get("glibc") as Environment;
   const prepared = await prepareImages([environment], "auto", () => undefined);
-  const image = prepared.resolutions.get("glibc") as ResolvedImage;
+  const image = prepared.environments.get("glibc")?.resolution as ResolvedImage;
   expect(isResolved(image)).toBe(true);
   glibc = await EnvironmentSession.start(environment, image.mode, image.tag);
   await glibc.putFiles(

@@ -1,8 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { fileFromLines, renderFixtureConfig } from "../../../lab/dns/fixture-config.js";
+import {
+  dnsFixtureScripts,
+  fileFromLines,
+  renderFixtureConfig,
+} from "../../../lab/dns/dns-fixture.js";
 import { condenseQueryLog, parseQueryLog, queryLogFacts } from "../../../lab/dns/query-log.js";
-import { repeatFacts } from "../../../lab/run/case-result.js";
-import { dnsFixtureScripts } from "../../../lab/run/probe-command.js";
+import { repeatFacts } from "../../../lab/run/observations.js";
+
 import type { ProbeRun } from "../../../lab/runtime/session.js";
 import { dns } from "../../../lab/scenarios/dns/index.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";

@@ -7,7 +7,7 @@ import type { LibcFamily } from "../../../lab/environments/schema.js";
 import { renderConsole } from "../../../lab/report/console.js";
 import { measurementTables } from "../../../lab/report/scenario-views.js";
 import type { CaseResult, RunResult } from "../../../lab/run-result.js";
-import { missingLocales } from "../../../lab/run/run-instances.js";
+import { missingLocales } from "../../../lab/run/prepare.js";
 import { citeSources } from "../../../lab/scenarios/cite-sources.js";
 import { locale } from "../../../lab/scenarios/locale/index.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";

@@ -1,8 +1,8 @@
 /**
- * From what was observed to a CaseResult: the classification plus the facts the harness adds
- * (repetitions, a search's trail, ELF facts). Pure functions over runs the runtime returned.
+ * From what ran to observations: the facts the harness adds (repetitions, a search's trail, ELF
+ * facts). Pure functions over runs the runtime returned.
  */
-import { classify, type Observation } from "../classify/classify.js";
+import type { Observation } from "../classify/classify.js";
 import { parseMeasurements } from "../classify/measurements.js";
 import type { ElfInfo } from "../elf/read-elf.js";
 import { median } from "../measure/median.js";
@@ -35,32 +35,20 @@ export function resultBase(instance: CaseInstance): ResultBase {
   };
 }
 
-/** One case's result: the observation, classified against the case's expectation. */
-export function caseResult(
-  base: ResultBase,
-  build: BuildRecord | null,
-  command: string | null,
-  expected: CaseResult["expected"],
-  observation: Observation,
-): CaseResult {
-  const verdict = classify(base.role, expected, observation);
-  const ran = observation.kind === "ran" ? observation : null;
-  return {
-    ...base,
-    builtIn: build?.builtIn ?? null,
-    build,
-    command,
-    exitCode: ran?.exitCode ?? null,
-    signal: ran?.signal ?? null,
-    stdout: ran?.stdout ?? "",
-    stderr: ran?.stderr ?? (observation.kind === "build-failed" ? observation.output : ""),
-    durationMs: ran?.durationMs ?? 0,
-    measurements: ran?.measurements ?? {},
-    expected,
-    outcome: verdict.outcome,
-    explanation: verdict.explanation,
-    mismatches: verdict.mismatches,
-  };
+/**
+ * Everything seen of one case, before it is classified: what a saved run keeps so that it can be
+ * classified again.
+ */
+export interface CaseObservation {
+  base: ResultBase;
+  build: BuildRecord | null;
+  command: string | null;
+  expected: CaseResult["expected"];
+  observation: Observation;
+  /** A search's tries, each a run of its own. */
+  tries?: CaseResult["tries"];
+  /** What the case's sidecar logged, as the report shows it. */
+  queryLog?: string[];
 }
 
 /**
