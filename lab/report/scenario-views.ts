@@ -4,7 +4,7 @@ import type { CaseResult, RunResult, ScenarioResult } from "../run-result.js";
 import type { MeasurementRef, Unit } from "../scenarios/schema.js";
 
 /**
- * The scenario-level views every reporter draws (console now, HTML and others later): sweeps as
+ * The scenario-level views every reporter draws (console and HTML alike): sweeps as
  * value-by-environment tables, side-by-side measurement tables, claims checked and advice with
  * its evidence. Pure functions of one ScenarioResult, so every reporter shows the same facts.
  */
