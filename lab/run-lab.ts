@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { exitStatusFor, OUTCOMES } from "./classify/outcomes.js";
+import { OUTCOMES } from "./classify/outcomes.js";
+import { exitStatusOf } from "./compare/exit-status.js";
 import type { Environment } from "./environments/schema.js";
 import { InterruptedError, interruptSignalOf } from "./errors.js";
 import {
@@ -136,7 +137,7 @@ export async function runLab(options: LabOptions): Promise<RunResult> {
         cases: results.filter((r) => r.scenario === scenario.id),
       })),
       summary,
-      exitStatus: exitStatusFor(results.map((r) => r.outcome)),
+      exitStatus: exitStatusOf({ scenarios: [{ cases: results }] }, null),
     };
   } finally {
     const settled = await Promise.allSettled(sessions.values());

@@ -192,7 +192,7 @@ export const RunResultSchema = z.strictObject({
   summary: SummaryCountsSchema,
   /** Present when the run was compared with a baseline report (`--baseline FILE`). */
   baseline: BaselineComparisonSchema.optional(),
-  /** The process exit status this result implies (see exitStatusOf in lab/report/baseline-diff.ts). */
+  /** The process exit status this result implies, set only by concludeRun (lab/compare/exit-status.ts). */
   exitStatus: z.union([z.literal(0), z.literal(1), z.literal(2)]),
 });
 export type RunResult = z.infer<typeof RunResultSchema>;
