@@ -1,5 +1,5 @@
 import { OUTCOMES, type Outcome } from "../classify/outcomes.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, describeIssue } from "../errors.js";
 import { readUserFile } from "../read-user-file.js";
 import {
   RunResultSchema,
@@ -80,10 +80,8 @@ export function readBaseline(path: string, accept: boolean, file: string = path)
   }
   const parsed = RunResultSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` at ${escapeControl(issue.path.join("."))}` : "";
     throw new ConfigurationError(
-      `baseline ${file} does not match the report schema${where}: ${escapeControl(issue?.message ?? "invalid")}`,
+      `baseline ${file} does not match the report schema: ${escapeControl(describeIssue(parsed.error))}`,
     );
   }
   const damaged = damagedIdentifier(parsed.data);

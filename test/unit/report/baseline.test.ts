@@ -270,7 +270,7 @@ describe("baseline files", () => {
       /b\.json is not a musl-lab report$/,
     );
     expect(configurationError(join(d, "c.json"))).toMatch(
-      /c\.json does not match the report schema at summary: /,
+      /c\.json does not match the report schema: summary: /,
     );
   });
 
