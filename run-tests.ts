@@ -19,7 +19,7 @@ import { readBaseline, writeBaseline } from "./lab/compare/baseline-file.js";
 import { escapeControl } from "./lab/report/escape-control.js";
 import { renderJson } from "./lab/report/json.js";
 import { renderPruneResult } from "./lab/report/prune-view.js";
-import { REPORTERS, type Format, type ReporterOptions } from "./lab/report/reporters.js";
+import { REPORTERS, type ReporterOptions } from "./lab/report/reporters.js";
 import { runLab } from "./lab/run-lab.js";
 import {
   containersNotRemoved,
@@ -87,10 +87,9 @@ async function main(argv: string[]): Promise<number> {
     junitFile: outputs.junitFile,
     ...DISPLAY,
   };
-  // The JSON report file is always written (it is what baselines and pipelines read), first.
-  const formats: Format[] = ["json", ...options.formats.filter((f) => f !== "json")];
   const announced: string[] = [];
-  for (const format of formats) {
+  // The JSON report file is always written, first: parseCommandLine puts "json" at the head.
+  for (const format of options.formats) {
     const output = REPORTERS[format](result, reporterOptions);
     if (output.stdout !== null) process.stdout.write(output.stdout);
     announced.push(...output.files.map((file) => `${file.what}: ${file.path}`));
