@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { OUTCOMES } from "./classify/outcomes.js";
 import { exitStatusOf } from "./compare/exit-status.js";
 import type { Environment } from "./environments/schema.js";
-import { InterruptedError, interruptSignalOf } from "./errors.js";
+import { interruptionOf } from "./errors.js";
 import {
   SCHEMA_VERSION,
   type CaseResult,
@@ -54,7 +54,7 @@ export async function runLab(options: LabOptions): Promise<RunResult> {
 
   const abort = () => {
     if (options.signal?.aborted) {
-      throw new InterruptedError(interruptSignalOf(options.signal.reason));
+      throw interruptionOf(options.signal);
     }
   };
   // Every target container starts at once, and each step waits only for the containers it needs:
