@@ -14,12 +14,12 @@ import { Interruption } from "./lab/cli/interruption.js";
 import { planOutputs, userDirectory } from "./lab/cli/output-paths.js";
 import { guardStandardStreams, whenFlushed, writeFailure } from "./lab/cli/standard-streams.js";
 import { InterruptedError, isLabError, unlessInterrupted, type LabError } from "./lab/errors.js";
-import { compareWithBaseline } from "./lab/report/baseline-diff.js";
-import { readBaseline, writeBaseline } from "./lab/report/baseline-file.js";
+import { compareWithBaseline } from "./lab/compare/baseline-diff.js";
+import { readBaseline, writeBaseline } from "./lab/compare/baseline-file.js";
 import { escapeControl } from "./lab/report/escape-control.js";
 import { renderJson } from "./lab/report/json.js";
 import { renderPruneResult } from "./lab/report/prune-view.js";
-import { REPORTERS, type Format, type ReporterOptions } from "./lab/report/reporters.js";
+import { REPORTERS, type ReporterOptions } from "./lab/report/reporters.js";
 import { runLab } from "./lab/run-lab.js";
 import {
   containersNotRemoved,
@@ -32,7 +32,7 @@ import { loadScenarios } from "./lab/scenarios/index.js";
 import type { Scenario } from "./lab/scenarios/schema.js";
 
 guardStandardStreams();
-const interruption = new Interruption();
+const interruption = new Interruption(exitWithoutCleanUp);
 
 /** Colour and width of everything printed for a person, decided once. */
 const DISPLAY = {
@@ -87,10 +87,9 @@ async function main(argv: string[]): Promise<number> {
     junitFile: outputs.junitFile,
     ...DISPLAY,
   };
-  // The JSON report file is always written (it is what baselines and pipelines read), first.
-  const formats: Format[] = ["json", ...options.formats.filter((f) => f !== "json")];
   const announced: string[] = [];
-  for (const format of formats) {
+  // The JSON report file is always written, first: parseCommandLine puts "json" at the head.
+  for (const format of options.formats) {
     const output = REPORTERS[format](result, reporterOptions);
     if (output.stdout !== null) process.stdout.write(output.stdout);
     announced.push(...output.files.map((file) => `${file.what}: ${file.path}`));
@@ -150,12 +149,10 @@ async function exercise(
  * error's own, the run's.
  */
 async function wayOut(outcome: { status: number } | { error: unknown }): Promise<void> {
-  let error = "error" in outcome ? outcome.error : null;
-  // Whatever the run did after the signal (it may fail on its removed containers), it was interrupted.
-  if (interruption.by && !(error instanceof InterruptedError)) {
-    error = new InterruptedError(interruption.by);
-  }
-  const clean = !("error" in outcome) && !interruption.by;
+  // Whatever the run did after the signal (it may fail on its removed containers), it was
+  // interrupted: the signal's own error decides, whatever the run rejected with.
+  const error = interruption.error ?? ("error" in outcome ? outcome.error : null);
+  const clean = !("error" in outcome) && !interruption.error;
   // A run that ended well removed its containers itself; one that did not may have left any.
   const left = describeLeftovers(clean ? containersNotRemoved() : await removeAllContainers());
   if (!clean && !isLabError(error)) throw error;
@@ -178,10 +175,30 @@ async function wayOut(outcome: { status: number } | { error: unknown }): Promise
   }
   whenFlushed(() => {
     const failed = writeFailure();
-    if (!failed || interruption.by) process.exit(status);
+    if (!failed || interruption.error) process.exit(status);
     // The user's file or pipe holds less than the lab wrote: never a success.
     process.stderr.write(`musl-lab: ${failed.message}\n`, () => process.exit(2));
   });
+}
+
+/** How long the forced exit waits for its last line to reach stderr. */
+const LAST_WORDS_MS = 1_000;
+
+/**
+ * The third signal's way out: the one exit that skips wayOut, because wayOut is what is stuck (an
+ * engine that does not answer) and the person asked three times. It names what it leaves; the
+ * status is still the first signal's error's.
+ */
+function exitWithoutCleanUp(error: InterruptedError, by: string): void {
+  const left = describeLeftovers(containersNotRemoved()) ?? "no container of this run is left";
+  const exit = () => process.exit(error.exitCode);
+  // Exit once the line is out, but not later than a moment: a reader that stopped reading must
+  // not keep the lab alive.
+  setTimeout(exit, LAST_WORDS_MS).unref();
+  process.stderr.write(
+    `musl-lab: ${by} a third time: exiting without waiting for the clean-up; ${left}\n`,
+    exit,
+  );
 }
 
 main(process.argv.slice(2)).then(

@@ -4,6 +4,8 @@
  *
  * A misbehaving probe is never an error: it is an outcome (see lab/classify/outcomes.ts).
  */
+import type { z } from "zod";
+
 export type LabErrorKind = "usage" | "configuration" | "infrastructure" | "interrupted";
 
 export abstract class LabError extends Error {
@@ -48,7 +50,11 @@ export const INTERRUPT_EXIT_STATUS = {
 export type InterruptSignal = keyof typeof INTERRUPT_EXIT_STATUS;
 export const INTERRUPT_SIGNALS = Object.keys(INTERRUPT_EXIT_STATUS) as InterruptSignal[];
 
-/** One of INTERRUPT_SIGNALS arrived; the CLI removes the run's containers and exits with its status. */
+/**
+ * One of INTERRUPT_SIGNALS arrived; the CLI removes the run's containers and exits with its status.
+ * The error is the abort's reason: whatever notices the abort rejects with it (or with one naming
+ * the same signal), and the CLI's way out takes the status from it, nowhere else.
+ */
 export class InterruptedError extends LabError {
   readonly kind = "interrupted";
   override readonly exitCode: number;
@@ -70,18 +76,37 @@ export function unlessInterrupted<T>(
   if (!signal) return work;
   work.catch(() => undefined);
   return new Promise<T>((resolve, reject) => {
-    const interrupted = () => reject(new InterruptedError(interruptSignalOf(signal.reason)));
+    const interrupted = () => reject(interruptionOf(signal));
     if (signal.aborted) return interrupted();
     signal.addEventListener("abort", interrupted, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener("abort", interrupted));
   });
 }
 
+/** The InterruptedError an aborted signal carries (or one for the signal its reason names). */
+export function interruptionOf(signal: AbortSignal): InterruptedError {
+  const reason: unknown = signal.reason;
+  return reason instanceof InterruptedError
+    ? reason
+    : new InterruptedError(interruptSignalOf(reason));
+}
+
 /** The abort reason as the signal it names; an abort for another reason reads as Ctrl-C. */
 export function interruptSignalOf(reason: unknown): InterruptSignal {
+  if (reason instanceof InterruptedError) return reason.signal;
   return INTERRUPT_SIGNALS.find((s) => s === reason) ?? "SIGINT";
 }
 
 export function isLabError(error: unknown): error is LabError {
   return error instanceof LabError;
+}
+
+/**
+ * A zod failure in one line, for a ConfigurationError: the first issue, where it is and what is
+ * wrong (`cases.0.id: Invalid string`). One issue is enough to fix the data and run again; a list
+ * of every issue would drown it. Not escaped: callers quoting a user's file escape the line.
+ */
+export function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`;
 }

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { exitStatusFor, OUTCOMES } from "./classify/outcomes.js";
+import { OUTCOMES } from "./classify/outcomes.js";
+import { concludeRun } from "./compare/exit-status.js";
 import {
   SCHEMA_VERSION,
   type CaseResult,
@@ -96,33 +97,35 @@ function runResult(run: {
 }): RunResult {
   const { options, results } = run;
   const involved = new Set(involvedEnvironments(run.instances).map((e) => e.id));
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    tool: { name: "musl-lab", version: TOOL_VERSION },
-    startedAt: run.startedAt,
-    durationMs: Date.now() - run.started,
-    images: options.images,
-    setup: run.setup,
-    environments: sortByIds(
-      run.detected.filter((d) => involved.has(d.id)),
-      [...run.environments.keys()],
-    ),
-    scenarios: options.scenarios.map((scenario) => ({
-      id: scenario.id,
-      title: scenario.title,
-      description: scenario.description,
-      sources: citeSources(scenario.sources),
-      sweeps: Object.fromEntries(
-        scenario.cases.flatMap((c) =>
-          c.sweep ? [[c.id, { unit: c.sweep.unit, values: c.sweep.values }]] : [],
-        ),
+  return concludeRun(
+    {
+      schemaVersion: SCHEMA_VERSION,
+      tool: { name: "musl-lab", version: TOOL_VERSION },
+      startedAt: run.startedAt,
+      durationMs: Date.now() - run.started,
+      images: options.images,
+      setup: run.setup,
+      environments: sortByIds(
+        run.detected.filter((d) => involved.has(d.id)),
+        [...run.environments.keys()],
       ),
-      report: scenario.report,
-      cases: results.filter((r) => r.scenario === scenario.id),
-    })),
-    summary: summarize(results),
-    exitStatus: exitStatusFor(results.map((r) => r.outcome)),
-  };
+      scenarios: options.scenarios.map((scenario) => ({
+        id: scenario.id,
+        title: scenario.title,
+        description: scenario.description,
+        sources: citeSources(scenario.sources),
+        sweeps: Object.fromEntries(
+          scenario.cases.flatMap((c) =>
+            c.sweep ? [[c.id, { unit: c.sweep.unit, values: c.sweep.values }]] : [],
+          ),
+        ),
+        report: scenario.report,
+        cases: results.filter((r) => r.scenario === scenario.id),
+      })),
+      summary: summarize(results),
+    },
+    null,
+  );
 }
 
 function summarize(results: CaseResult[]): SummaryCounts {

@@ -1,7 +1,11 @@
 import { z } from "zod";
 import { OUTCOMES, type Outcome } from "./classify/outcomes.js";
-import { ImageModeSchema, LibcFamilySchema } from "./environments/schema.js";
-import type { DetectedEnvironment } from "./runtime/detect.js";
+import {
+  DetectedEnvironmentSchema,
+  ImageModeSchema,
+  type DetectedEnvironment,
+} from "./environments/schema.js";
+import { BuildRecordSchema, type BuildRecord } from "./runtime/build-record.js";
 import { CaseRoleSchema, ExpectationSchema, ReportSpecSchema } from "./scenarios/schema.js";
 
 /**
@@ -19,21 +23,10 @@ export const OutcomeSchema = z.enum(OUTCOMES);
 const COUNT = z.number().int().nonnegative();
 const MILLISECONDS = z.number().nonnegative();
 
-export const BuildRecordSchema = z.strictObject({
-  /** Environment whose container compiled the probe. */
-  builtIn: z.string(),
-  /** The compiler command line, as run inside the container. */
-  command: z.string(),
-  exitCode: z.number().int(),
-  /** What the compiler printed (stdout and stderr). */
-  output: z.string(),
-  durationMs: MILLISECONDS,
-  /** The lab's ELF reader on the result, one line (interpreter, needs, GLIBC version). */
-  elf: z.string().nullable(),
-  /** True when this run reused a binary compiled by an earlier run (same image, command, sources). */
-  cached: z.boolean().optional(),
-});
-export type BuildRecord = z.infer<typeof BuildRecordSchema>;
+// Declared where they are made (the build cache stores build records, detection fills in the
+// environments) so the runtime never imports from here; re-exported as parts of the RunResult.
+export { BuildRecordSchema, type BuildRecord };
+export { DetectedEnvironmentSchema, type DetectedEnvironment };
 
 /** One case in one environment: everything observed, what was predicted, and the verdict. */
 export const CaseResultSchema = z.strictObject({
@@ -106,21 +99,6 @@ export const ScenarioResultSchema = z.strictObject({
 });
 export type ScenarioResult = z.infer<typeof ScenarioResultSchema>;
 
-/** What each environment really is, read inside its container (mirrors lab/runtime/detect.ts). */
-export const DetectedEnvironmentSchema = z.strictObject({
-  id: z.string(),
-  description: z.string(),
-  imageMode: ImageModeSchema,
-  imageTag: z.string(),
-  imageId: z.string(),
-  libc: z.strictObject({ family: LibcFamilySchema, version: z.string() }),
-  /** PRETTY_NAME from /etc/os-release. */
-  distro: z.string(),
-  kernel: z.string(),
-  /** `locale -a`, or null where there is no `locale` command (musl has no locale data). */
-  locales: z.array(z.string()).nullable(),
-});
-
 const outcomeCounts = Object.fromEntries(OUTCOMES.map((o) => [o, COUNT])) as Record<
   Outcome,
   typeof COUNT
@@ -192,14 +170,7 @@ export const RunResultSchema = z.strictObject({
   summary: SummaryCountsSchema,
   /** Present when the run was compared with a baseline report (`--baseline FILE`). */
   baseline: BaselineComparisonSchema.optional(),
-  /** The process exit status this result implies (see exitStatusOf in lab/report/baseline-diff.ts). */
+  /** The process exit status this result implies, set only by concludeRun (lab/compare/exit-status.ts). */
   exitStatus: z.union([z.literal(0), z.literal(1), z.literal(2)]),
 });
 export type RunResult = z.infer<typeof RunResultSchema>;
-
-// The runtime owns DetectedEnvironment; these two lines make the compiler check that the schema
-// above describes exactly that type, in both directions, so the two cannot drift apart.
-const detectedFitsSchema = (e: DetectedEnvironment): z.infer<typeof DetectedEnvironmentSchema> => e;
-const schemaFitsDetected = (e: z.infer<typeof DetectedEnvironmentSchema>): DetectedEnvironment => e;
-void detectedFitsSchema;
-void schemaFitsDetected;

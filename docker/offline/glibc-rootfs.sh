@@ -2,7 +2,7 @@
 # Build the offline glibc rootfs tarball (Debian minbase + C toolchain + musl-tools + locales).
 #
 # usage: glibc-rootfs.sh SUITE OUT_TAR CACHE_DIR
-#   SUITE      trixie | bookworm
+#   SUITE      a Debian suite of ROOTFS_SUITES in lib.sh (trixie, bookworm)
 #   OUT_TAR    tarball to write (written as OUT_TAR.partial, renamed when complete)
 #   CACHE_DIR  keeps downloaded .debs (CACHE_DIR/debs/SUITE) so a rebuild downloads nothing
 # env: LAB_DEBIAN_MIRROR (default http://deb.debian.org/debian)
@@ -12,25 +12,13 @@
 # Import the result with: docker import OUT_TAR IMAGE
 set -euo pipefail
 
-# Keep fd 3 as the real stdout for stage lines, send everything else to stderr.
-exec 3>&1 1>&2
-stage() { printf 'stage: %s\n' "$*" >&3; }
-die() { printf 'glibc-rootfs: %s\n' "$*" >&2; exit 2; }
-
-[ "$#" -eq 3 ] || die "usage: $0 SUITE OUT_TAR CACHE_DIR"
-SUITE=$1
-case "$SUITE" in
-  trixie|bookworm) ;;
-  *) die "unsupported suite '$SUITE' (trixie or bookworm)" ;;
-esac
+# The preamble (stage lines on fd 3, die, the suites, the arguments) and run/stop_child.
+# shellcheck source=docker/offline/lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+rootfs_args "$@"
 [ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap and chroot need it)"
 command -v debootstrap >/dev/null || [ -x /usr/sbin/debootstrap ] || die "debootstrap is not installed (apt-get install debootstrap)"
-export PATH="$PATH:/usr/sbin:/sbin"
 
-MIRROR=${LAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-# debootstrap only accepts an absolute --cache-dir; resolve both paths before we cd anywhere.
-OUT_TAR=$(realpath -m -- "$2")
-CACHE_DIR=$(realpath -m -- "$3")
 DEB_CACHE="$CACHE_DIR/debs/$SUITE"
 
 # Toolchain for both libcs: gcc + libc6-dev for glibc, musl-tools for musl-gcc (static and dynamic
@@ -42,10 +30,6 @@ LOCALES="en_US.UTF-8 de_DE.UTF-8 tr_TR.UTF-8 sv_SE.UTF-8 ja_JP.UTF-8"
 mkdir -p -- "$DEB_CACHE" "$(dirname -- "$OUT_TAR")"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/glibc-rootfs.$SUITE.XXXXXX")
 ROOT="$WORK/root"
-
-# run (a step in its own process group) and stop_child, used by cleanup.
-# shellcheck source=docker/offline/lib.sh
-source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 # debootstrap mounts proc/sys (and sometimes more) inside the target and leaves them mounted when it
 # fails; rm -rf through a mounted /proc or /sys is dangerous, so unmount everything below ROOT first
@@ -66,9 +50,7 @@ cleanup() {
   rm -f -- "$OUT_TAR.partial"
   exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit cleanup
 
 stage "bootstrap $SUITE"
 run debootstrap --variant=minbase --include="$PACKAGES" --cache-dir="$DEB_CACHE" \

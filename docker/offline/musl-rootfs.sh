@@ -4,7 +4,7 @@
 # Alpine. It has no compiler: musl probes are built with musl-gcc in the glibc image of the same suite.
 #
 # usage: musl-rootfs.sh SUITE OUT_TAR CACHE_DIR
-#   SUITE      trixie | bookworm
+#   SUITE      a Debian suite of ROOTFS_SUITES in lib.sh (trixie, bookworm)
 #   OUT_TAR    tarball to write (written as OUT_TAR.partial, renamed when complete)
 #   CACHE_DIR  private apt state/cache and the downloaded .debs live in CACHE_DIR/musl-apt/SUITE
 # env: LAB_DEBIAN_MIRROR (default http://deb.debian.org/debian)
@@ -17,22 +17,12 @@
 # (nslookup, id, ...) are glibc code, so probes must never rely on busybox to show musl behaviour.
 set -euo pipefail
 
-exec 3>&1 1>&2
-stage() { printf 'stage: %s\n' "$*" >&3; }
-die() { printf 'musl-rootfs: %s\n' "$*" >&2; exit 2; }
-
-[ "$#" -eq 3 ] || die "usage: $0 SUITE OUT_TAR CACHE_DIR"
-SUITE=$1
-case "$SUITE" in
-  trixie|bookworm) ;;
-  *) die "unsupported suite '$SUITE' (trixie or bookworm)" ;;
-esac
+# The preamble (stage lines on fd 3, die, the suites, the arguments) and run/stop_child.
+# shellcheck source=docker/offline/lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+rootfs_args "$@"
 [ "$(id -u)" -eq 0 ] || die "must run as root (files in the image must be owned by root)"
-export PATH="$PATH:/usr/sbin:/sbin"
 
-MIRROR=${LAB_DEBIAN_MIRROR:-http://deb.debian.org/debian}
-OUT_TAR=$(realpath -m -- "$2")
-CACHE_DIR=$(realpath -m -- "$3")
 APT_DIR="$CACHE_DIR/musl-apt/$SUITE"
 DEBS="$APT_DIR/debs"
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
@@ -44,10 +34,6 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/musl-rootfs.$SUITE.XXXXXX")
 ROOT="$WORK/root"
 mkdir -- "$ROOT"
 
-# run (a step in its own process group) and stop_child, used by cleanup.
-# shellcheck source=docker/offline/lib.sh
-source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
-
 cleanup() {
   local rc=$?
   stop_child
@@ -55,9 +41,7 @@ cleanup() {
   rm -f -- "$OUT_TAR.partial"
   exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit cleanup
 
 # A private apt view of SUITE: own sources list (and an empty sources.list.d so the host's
 # .sources files are not merged in), own lists, own cache, and an empty dpkg status so the host's

@@ -1,9 +1,11 @@
 /**
  * Probes report facts as `key=value` lines on stdout. Keys are lower-case words with `_` and `.`;
  * other lines are ordinary output. A key printed twice keeps its last value: probes that report a
- * series number their keys (`lookup.3.ms`).
+ * series number their keys (`lookup.3.ms`). FACT_KEY is the one spelling of a key, for the
+ * scenario schema's references to facts as much as for this parser.
  */
-const FACT_LINE = /^([a-z_][a-z0-9_.]*)=(.*)$/;
+export const FACT_KEY = /^[a-z_][a-z0-9_.]*$/;
+const FACT_LINE = new RegExp(`^(${FACT_KEY.source.slice(1, -1)})=(.*)$`);
 
 export function parseMeasurements(stdout: string): Record<string, string> {
   const facts: Record<string, string> = {};

@@ -75,16 +75,3 @@ export const OUTCOME_INFO = {
     summary: "infrastructure errors",
   },
 } as const satisfies Record<Outcome, OutcomeInfo>;
-
-/**
- * The process exit status is a pure function of the outcomes: 0 when everything happened as the
- * scenarios predict, 2 when the infrastructure failed under a case, 1 for any other surprise.
- */
-export function exitStatusFor(outcomes: Iterable<Outcome>): 0 | 1 | 2 {
-  let status: 0 | 1 | 2 = 0;
-  for (const outcome of outcomes) {
-    if (outcome === "infra-error") return 2;
-    if (!OUTCOME_INFO[outcome].predicted) status = 1;
-  }
-  return status;
-}

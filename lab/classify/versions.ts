@@ -1,10 +1,25 @@
-/** Compares dotted versions numerically: 1.2.10 > 1.2.9, and 2.41 > 2.5. */
+/**
+ * The one ordering of dotted versions, for libc versions (`1.2.10` > `1.2.9`, `2.41` > `2.5`) and
+ * ELF symbol versions alike: a leading name is ignored (`GLIBC_2.36` = `2.36`), missing parts are
+ * 0 (`2.3` = `2.3.0`), and non-numeric parts compare as text after numeric ones. Returns -1, 0 or
+ * 1, like a sort comparator.
+ */
 export function compareVersions(a: string, b: string): number {
-  const left = a.split(".").map(Number);
-  const right = b.split(".").map(Number);
+  const left = a.replace(/^\D+/, "").split(".");
+  const right = b.replace(/^\D+/, "").split(".");
   for (let i = 0; i < Math.max(left.length, right.length); i++) {
-    const difference = (left[i] ?? 0) - (right[i] ?? 0);
-    if (difference !== 0) return Math.sign(difference);
+    const x = left[i] ?? "0";
+    const y = right[i] ?? "0";
+    const xNumeric = /^\d+$/.test(x);
+    const yNumeric = /^\d+$/.test(y);
+    if (xNumeric && yNumeric) {
+      const difference = Number(x) - Number(y);
+      if (difference !== 0) return Math.sign(difference);
+    } else if (xNumeric !== yNumeric) {
+      return xNumeric ? -1 : 1;
+    } else if (x !== y) {
+      return x < y ? -1 : 1;
+    }
   }
   return 0;
 }

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, describeIssue } from "../errors.js";
 import { C_SRC_DIR } from "../runtime/paths.js";
 import type { Scenario } from "../scenarios/schema.js";
 import { exerciseScenario } from "./exercise-scenario.js";
@@ -26,10 +26,7 @@ export function loadExercises(scenarios: Scenario[], data: unknown[] = EXERCISE_
     const parsed = ExerciseSchema.safeParse(raw);
     const name = String((raw as { name?: unknown })?.name ?? `#${index + 1}`);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ConfigurationError(
-        `exercise ${name} is invalid: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`,
-      );
+      throw new ConfigurationError(`exercise ${name} is invalid: ${describeIssue(parsed.error)}`);
     }
     const exercise = parsed.data;
     if (exercises.some((e) => e.name === exercise.name)) {

@@ -19,7 +19,7 @@ export interface CliOptions {
   /** `--json`: the JSON report on stdout (progress stays on stderr). */
   json: boolean;
   outputDir: string | null;
-  /** Views to produce besides the JSON report file, which is always written. */
+  /** Views to produce, "json" (the report file, always written) first. */
   formats: Format[];
   /** `--junit FILE`: where the JUnit XML goes instead of the output directory. */
   junitFile: string | null;
@@ -94,7 +94,8 @@ Options:
                          Debian packages only
   --json                 print the JSON report on stdout instead of the boxes
   --format LIST          views to produce, comma separated, repeatable: console (the boxes,
-                         default), json, junit, html; the JSON report file is always written
+                         default), junit, html; the JSON report file is always written, so
+                         json is accepted but changes nothing
   --output-dir DIR       where the reports go (default: reports/): <start time>.json and
                          latest.json, likewise .junit.xml and .html for those formats
   --junit FILE           write the JUnit XML to FILE (implies --format junit); a regular
@@ -202,15 +203,7 @@ function parseExerciseArgs(argv: string[], exercises: Exercise[]): ExerciseOptio
   if (values.solution !== undefined && values.solution.trim() === "") {
     throw new UsageError("--solution needs a path to your C file");
   }
-  const formats = [
-    ...new Set([
-      ...(values.format ?? [])
-        .flatMap((v) => v.split(","))
-        .map((v) => v.trim())
-        .filter(Boolean),
-      ...(values.json ? ["json"] : []),
-    ]),
-  ];
+  const formats = commaList([...(values.format ?? []), ...(values.json ? ["json"] : [])]);
   for (const format of formats) {
     if (!(VERDICT_FORMATS as readonly string[]).includes(format)) {
       throw new UsageError(
@@ -343,16 +336,7 @@ export function parseCliArgs(argv: string[], scenarios: Scenario[]): CliOptions 
 
 /** `--env glibc-2.36,musl --env musl` -> the ids, each once, in order; the default pair without. */
 function parseEnvironmentIds(given: string[] | undefined): string[] {
-  const environmentIds = given
-    ? [
-        ...new Set(
-          given
-            .flatMap((v) => v.split(","))
-            .map((v) => v.trim())
-            .filter(Boolean),
-        ),
-      ]
-    : defaultEnvironmentIds();
+  const environmentIds = given ? commaList(given) : defaultEnvironmentIds();
   const selectable = selectableEnvironmentIds();
   for (const id of environmentIds) {
     if (!selectable.includes(id)) {
@@ -379,19 +363,21 @@ function parseImages(given: string | undefined): ImagesOption {
 /**
  * `--format console,html --format junit` -> the views, in the order given. The default is the
  * boxes, or nothing but the JSON on stdout with `--json`; `--junit FILE` asks for junit too.
+ * The JSON report file is always written, first (it is what baselines and pipelines read): `json`
+ * heads every list, so naming it is accepted and changes nothing.
  */
 function parseFormats(given: string[] | undefined, json: boolean, junitFile: boolean): Format[] {
-  const names = given
-    ?.flatMap((v) => v.split(","))
-    .map((v) => v.trim())
-    .filter(Boolean);
+  const names = given && commaList(given);
   if (names && names.length === 0) throw new UsageError("--format names no format");
   for (const name of names ?? []) {
     if (!(FORMATS as readonly string[]).includes(name)) {
       throw new UsageError(`unknown format "${name}"; known formats: ${FORMATS.join(", ")}`);
     }
   }
-  const formats = new Set((names as Format[] | undefined) ?? (json ? [] : ["console" as const]));
+  const formats = new Set<Format>([
+    "json",
+    ...((names as Format[] | undefined) ?? (json ? [] : ["console" as const])),
+  ]);
   if (json && formats.has("console")) {
     throw new UsageError(
       "--json puts the JSON report on stdout, where --format console puts the boxes: choose one",
@@ -399,4 +385,16 @@ function parseFormats(given: string[] | undefined, json: boolean, junitFile: boo
   }
   if (junitFile) formats.add("junit");
   return [...formats];
+}
+
+/** `--env a,b --env b` -> `a`, `b`: every flag that takes a list takes commas and repeats. */
+function commaList(given: string[]): string[] {
+  return [
+    ...new Set(
+      given
+        .flatMap((v) => v.split(","))
+        .map((v) => v.trim())
+        .filter(Boolean),
+    ),
+  ];
 }

@@ -7,6 +7,8 @@
  * make it loop or allocate without bound.
  */
 
+import { compareVersions } from "../classify/versions.js";
+
 /** What {@link readElf} learns from one ELF file. */
 export interface ElfInfo {
   /** ELFCLASS32 or ELFCLASS64. */
@@ -589,35 +591,10 @@ function highestGlibc(requirements: ElfInfo["versionRequirements"]): string | nu
   for (const { versions } of requirements) {
     for (const version of versions) {
       if (!/^GLIBC_\d+(\.\d+)*$/.test(version)) continue;
-      if (highest === null || compareGlibcVersions(version, highest) > 0) highest = version;
+      if (highest === null || compareVersions(version, highest) > 0) highest = version;
     }
   }
   return highest;
-}
-
-/**
- * Orders glibc versions numerically, with or without the `GLIBC_` prefix: GLIBC_2.10 > GLIBC_2.9,
- * 2.34 > 2.2.5, and 2.3 = 2.3.0. Non-numeric parts compare as text after numeric ones.
- * Returns a negative number, 0 or a positive number, like a sort comparator.
- */
-export function compareGlibcVersions(a: string, b: string): number {
-  const left = a.replace(/^GLIBC_/, "").split(".");
-  const right = b.replace(/^GLIBC_/, "").split(".");
-  for (let i = 0; i < Math.max(left.length, right.length); i++) {
-    const x = left[i] ?? "0";
-    const y = right[i] ?? "0";
-    const xNumeric = /^\d+$/.test(x);
-    const yNumeric = /^\d+$/.test(y);
-    if (xNumeric && yNumeric) {
-      const difference = Number(x) - Number(y);
-      if (difference !== 0) return Math.sign(difference);
-    } else if (xNumeric !== yNumeric) {
-      return xNumeric ? -1 : 1;
-    } else if (x !== y) {
-      return x < y ? -1 : 1;
-    }
-  }
-  return 0;
 }
 
 const TYPE_LABELS: Readonly<Record<ElfInfo["type"], string>> = {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, describeIssue } from "../errors.js";
 import { EnvironmentSchema, isUnavailable, type Environment } from "./schema.js";
 
 const NO_GCOMPAT_OFFLINE =
@@ -98,9 +98,8 @@ export function loadEnvironments(data: unknown[] = ENVIRONMENT_DATA): Map<string
   for (const [index, raw] of data.entries()) {
     const parsed = EnvironmentSchema.safeParse(raw);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
       throw new ConfigurationError(
-        `environment #${index + 1} is invalid: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`,
+        `environment #${index + 1} is invalid: ${describeIssue(parsed.error)}`,
       );
     }
     if (environments.has(parsed.data.id)) {

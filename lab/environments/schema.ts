@@ -79,3 +79,22 @@ export type EnvironmentFeature = NonNullable<Environment["variant"]>["feature"];
 export function isUnavailable(recipe: Recipe | UnavailableRecipe): recipe is UnavailableRecipe {
   return "unavailable" in recipe;
 }
+
+/**
+ * What an environment really is, read from inside its container (lab/runtime/detect.ts); the
+ * reports show this. Declared once, here: the type is inferred from it.
+ */
+export const DetectedEnvironmentSchema = z.strictObject({
+  id: z.string(),
+  description: z.string(),
+  imageMode: ImageModeSchema,
+  imageTag: z.string(),
+  imageId: z.string(),
+  libc: z.strictObject({ family: LibcFamilySchema, version: z.string() }),
+  /** PRETTY_NAME from /etc/os-release. */
+  distro: z.string(),
+  kernel: z.string(),
+  /** `locale -a`, or null where there is no `locale` command (musl has no locale data). */
+  locales: z.array(z.string()).nullable(),
+});
+export type DetectedEnvironment = z.infer<typeof DetectedEnvironmentSchema>;

@@ -4,7 +4,7 @@ import { OUTCOME_INFO, type Outcome } from "../classify/outcomes.js";
 import type { BaselineComparison, CaseResult, RunResult, ScenarioResult } from "../run-result.js";
 import Table from "cli-table3";
 import { box, visibleLength } from "./box.js";
-import { describeChange } from "./baseline-diff.js";
+import { describeChange } from "./describe-change.js";
 import {
   adviceViews,
   claimViews,

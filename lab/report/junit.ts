@@ -1,7 +1,7 @@
 import { OUTCOME_INFO } from "../classify/outcomes.js";
 import type { BaselineChange, CaseResult, RunResult } from "../run-result.js";
 import type { Expectation } from "../scenarios/schema.js";
-import { describeChange } from "./baseline-diff.js";
+import { describeChange } from "./describe-change.js";
 import { runStatus } from "./scenario-views.js";
 
 /**

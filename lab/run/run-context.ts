@@ -1,4 +1,4 @@
-import { InterruptedError, interruptSignalOf } from "../errors.js";
+import { interruptionOf } from "../errors.js";
 import type { Log } from "../runtime/docker-engine.js";
 import { isResolved } from "../runtime/images.js";
 import type { PreparedEnvironment } from "../runtime/prepare-images.js";
@@ -44,7 +44,7 @@ export function createRunContext(options: RunContextOptions): RunContext {
   const { instances, environments, executor, signal } = options;
   const starts = new Map<string, Promise<StartedEnvironment>>();
   const stopIfInterrupted = () => {
-    if (signal?.aborted) throw new InterruptedError(interruptSignalOf(signal.reason));
+    if (signal?.aborted) throw interruptionOf(signal);
   };
   const start = (prepared: PreparedEnvironment) => {
     const starting = executor.start(prepared);

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { BuildRecord } from "../run-result.js";
+import type { BuildRecord } from "./build-record.js";
 import { labCacheDir } from "./paths.js";
 import { makeFolders } from "../make-folders.js";
 

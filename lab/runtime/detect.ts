@@ -1,20 +1,9 @@
-import type { ImageMode, LibcFamily } from "../environments/schema.js";
+import type { DetectedEnvironment, LibcFamily } from "../environments/schema.js";
 import { InfrastructureError } from "../errors.js";
 import type { EnvironmentSession } from "./session.js";
 
-/** What an environment really is, read from inside its container: reports show this. */
-export interface DetectedEnvironment {
-  id: string;
-  description: string;
-  imageMode: ImageMode;
-  imageTag: string;
-  imageId: string;
-  libc: { family: LibcFamily; version: string };
-  distro: string;
-  kernel: string;
-  /** `locale -a`, or null where there is no `locale` command (musl has no locale data). */
-  locales: string[] | null;
-}
+// lab/run imports the type from here; the schema, and so the type, is in environments/schema.ts.
+export type { DetectedEnvironment };
 
 const SEPARATOR = "----musl-lab----";
 

@@ -5,7 +5,6 @@ import {
   selectExpectation,
   type Observation,
 } from "../../../lab/classify/classify.js";
-import { exitStatusFor } from "../../../lab/classify/outcomes.js";
 import type { Expectation } from "../../../lab/scenarios/schema.js";
 
 const ran = (overrides: Partial<Extract<Observation, { kind: "ran" }>> = {}): Observation => ({
@@ -183,19 +182,5 @@ describe("selectExpectation", () => {
   });
   test("returns null when no rule fits", () => {
     expect(selectExpectation([rules[0]!], { family: "glibc", version: "2.41" })).toBeNull();
-  });
-});
-
-describe("exitStatusFor", () => {
-  test("0 when every outcome was predicted", () => {
-    expect(exitStatusFor(["as-expected", "expected-failure", "fix-verified", "skipped"])).toBe(0);
-  });
-  test("1 for unexpected results, build errors and timeouts", () => {
-    expect(exitStatusFor(["as-expected", "unexpected-pass"])).toBe(1);
-    expect(exitStatusFor(["build-error"])).toBe(1);
-    expect(exitStatusFor(["timeout"])).toBe(1);
-  });
-  test("2 when infrastructure failed under a case", () => {
-    expect(exitStatusFor(["unexpected-failure", "infra-error"])).toBe(2);
   });
 });

@@ -24,7 +24,7 @@ describe("parseCliArgs", () => {
       images: "auto",
       json: false,
       outputDir: null,
-      formats: ["console"],
+      formats: ["json", "console"],
       junitFile: null,
       baselineFile: null,
       accept: false,
@@ -81,20 +81,23 @@ describe("parseCliArgs", () => {
 describe("report flags", () => {
   test("--format takes comma lists and repeats; --junit FILE implies junit", () => {
     expect(parse("--format", "console,html", "--format", "junit").formats).toEqual([
+      "json",
       "console",
       "html",
       "junit",
     ]);
+    // The JSON report file is always written: naming it is accepted and changes nothing.
     expect(parse("--format", "json").formats).toEqual(["json"]);
+    expect(parse("--format", "json,console").formats).toEqual(["json", "console"]);
     expect(parse("--junit", "out/junit.xml")).toMatchObject({
-      formats: ["console", "junit"],
+      formats: ["json", "console", "junit"],
       junitFile: "out/junit.xml",
     });
   });
 
   test("--json alone prints only the JSON; with file formats it still may", () => {
-    expect(parse("--json").formats).toEqual([]);
-    expect(parse("--json", "--format", "html,junit").formats).toEqual(["html", "junit"]);
+    expect(parse("--json").formats).toEqual(["json"]);
+    expect(parse("--json", "--format", "html,junit").formats).toEqual(["json", "html", "junit"]);
   });
 
   test("--baseline and --accept", () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import { compareVersions } from "../../../lab/classify/versions.js";
 import {
-  compareGlibcVersions,
   ElfFormatError,
   type ElfInfo,
   formatElfSummary,
@@ -375,7 +375,7 @@ function expectOnlyFormatErrors(bytes: Uint8Array): void {
   }
 }
 
-describe("compareGlibcVersions", () => {
+describe("compareVersions", () => {
   test.each([
     ["GLIBC_2.10", "GLIBC_2.9", 1],
     ["GLIBC_2.34", "GLIBC_2.2.5", 1],
@@ -385,13 +385,13 @@ describe("compareGlibcVersions", () => {
     ["GLIBC_2.3.4", "GLIBC_2.3.10", -1],
     ["GLIBC_2.17", "GLIBC_2.17", 0],
   ])("%s vs %s -> %d", (a, b, expected) => {
-    expect(Math.sign(compareGlibcVersions(a, b))).toBe(expected);
-    expect(Math.sign(compareGlibcVersions(b, a))).toBe(-expected || 0);
+    expect(Math.sign(compareVersions(a, b))).toBe(expected);
+    expect(Math.sign(compareVersions(b, a))).toBe(-expected || 0);
   });
 
   test("sorts a mixed list", () => {
     const versions = ["GLIBC_2.34", "GLIBC_2.2.5", "GLIBC_2.10", "GLIBC_2.9", "GLIBC_2.3.4"];
-    expect(versions.sort(compareGlibcVersions)).toEqual([
+    expect(versions.sort(compareVersions)).toEqual([
       "GLIBC_2.2.5",
       "GLIBC_2.3.4",
       "GLIBC_2.9",

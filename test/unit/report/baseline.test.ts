@@ -2,12 +2,9 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { ConfigurationError } from "../../../lab/errors.js";
-import {
-  compareWithBaseline,
-  describeChange,
-  diffBaseline,
-} from "../../../lab/report/baseline-diff.js";
-import { mergeBaseline, readBaseline, writeBaseline } from "../../../lab/report/baseline-file.js";
+import { compareWithBaseline, diffBaseline } from "../../../lab/compare/baseline-diff.js";
+import { mergeBaseline, readBaseline, writeBaseline } from "../../../lab/compare/baseline-file.js";
+import { describeChange } from "../../../lab/report/describe-change.js";
 import { renderConsole } from "../../../lab/report/console.js";
 import { renderJson } from "../../../lab/report/json.js";
 import { movedBeyond, toleranceFor } from "../../../lab/report/tolerances.js";
@@ -285,7 +282,7 @@ describe("baseline files", () => {
       /b\.json is not a musl-lab report$/,
     );
     expect(configurationError(join(d, "c.json"))).toMatch(
-      /c\.json does not match the report schema at summary: /,
+      /c\.json does not match the report schema: summary: /,
     );
   });
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { compareWithBaseline } from "../../../lab/report/baseline-diff.js";
+import { compareWithBaseline } from "../../../lab/compare/baseline-diff.js";
 import { renderHtml } from "../../../lab/report/html.js";
 import { REPORTERS, type ReporterOptions } from "../../../lab/report/reporters.js";
 import { tempDir } from "../temp-dirs.js";

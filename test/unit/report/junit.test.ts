@@ -1,6 +1,6 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, test } from "vitest";
-import { compareWithBaseline } from "../../../lab/report/baseline-diff.js";
+import { compareWithBaseline } from "../../../lab/compare/baseline-diff.js";
 import { renderJunit } from "../../../lab/report/junit.js";
 import type { RunResult } from "../../../lab/run-result.js";
 import { SAMPLE_RESULT } from "../../fixtures/run-result.js";

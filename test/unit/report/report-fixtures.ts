@@ -1,5 +1,5 @@
 import { OUTCOMES } from "../../../lab/classify/outcomes.js";
-import { exitStatusOf } from "../../../lab/report/exit-status.js";
+import { concludeRun } from "../../../lab/compare/exit-status.js";
 import type { CaseResult, RunResult, SummaryCounts } from "../../../lab/run-result.js";
 import { report as dnsReport } from "../../../lab/scenarios/dns/report.js";
 import { SAMPLE_RESULT } from "../../fixtures/run-result.js";
@@ -84,6 +84,5 @@ export function recount(result: RunResult): RunResult {
     ["total", cases.length],
     ...OUTCOMES.map((o) => [o, cases.filter((c) => c.outcome === o).length]),
   ]) as SummaryCounts;
-  const counted = { ...result, summary };
-  return { ...counted, exitStatus: exitStatusOf(counted) };
+  return concludeRun({ ...result, summary }, result.baseline ?? null);
 }

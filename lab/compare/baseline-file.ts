@@ -1,5 +1,5 @@
 import { OUTCOMES, type Outcome } from "../classify/outcomes.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, describeIssue } from "../errors.js";
 import { readUserFile } from "../read-user-file.js";
 import {
   RunResultSchema,
@@ -9,10 +9,10 @@ import {
   type SummaryCounts,
 } from "../run-result.js";
 import { coveredBy } from "./baseline-diff.js";
-import { escapeControl, hasControl } from "./escape-control.js";
-import { exitStatusOf } from "./exit-status.js";
-import { renderJson } from "./json.js";
-import { writeReport } from "./write-report.js";
+import { escapeControl, hasControl } from "../report/escape-control.js";
+import { renderJson } from "../report/json.js";
+import { writeReport } from "../report/write-report.js";
+import { concludeRun } from "./exit-status.js";
 
 /**
  * A report of every scenario on every environment is well under a megabyte (probe output is
@@ -80,10 +80,8 @@ export function readBaseline(path: string, accept: boolean, file: string = path)
   }
   const parsed = RunResultSchema.safeParse(raw);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue?.path.length ? ` at ${escapeControl(issue.path.join("."))}` : "";
     throw new ConfigurationError(
-      `baseline ${file} does not match the report schema${where}: ${escapeControl(issue?.message ?? "invalid")}`,
+      `baseline ${file} does not match the report schema: ${escapeControl(describeIssue(parsed.error))}`,
     );
   }
   const damaged = damagedIdentifier(parsed.data);
@@ -128,8 +126,8 @@ export function mergeBaseline(
   old: RunResult | null,
   run: RunResult,
 ): { report: RunResult; kept: CaseResult[] } {
-  const { baseline: _comparison, ...current } = run;
-  void _comparison;
+  // A baseline is a plain report: no comparison of its own, the status of its own cases.
+  const current = concludeRun(run, null);
   if (!old) return { report: current, kept: [] };
   const covered = coveredBy(current);
   const kept = old.scenarios.flatMap((s) => s.cases.filter((c) => !covered(c)));
@@ -152,7 +150,7 @@ export function mergeBaseline(
     ),
   ];
   const merged = { ...current, environments, scenarios, summary: summarize(scenarios) };
-  return { report: { ...merged, exitStatus: exitStatusOf(merged) }, kept };
+  return { report: concludeRun(merged, null), kept };
 }
 
 function summarize(scenarios: RunResult["scenarios"]): SummaryCounts {
