@@ -1,4 +1,4 @@
-import { describeTolerance, movedBeyond, toleranceFor } from "../report/tolerances.js";
+import { describeTolerance, movedBeyond, toleranceFor } from "./tolerances.js";
 import type { BaselineChange, CaseResult, RunResult } from "../run-result.js";
 import { concludeRun, type ObservedRun } from "./exit-status.js";
 
@@ -18,6 +18,8 @@ export function diffBaseline(
   const now = new Map(casesOf(current).map((c) => [key(c), c]));
   const before = new Map(casesOf(baseline).map((c) => [key(c), c]));
   const inScope = coveredBy(current);
+  // Each scenario says how far its own measurements may move (its report spec, in the RunResult).
+  const rulesOf = new Map(current.scenarios.map((s) => [s.id, s.report.tolerances ?? []]));
 
   const changes: BaselineChange[] = [];
   const change = (
@@ -49,7 +51,7 @@ export function diffBaseline(
     } else {
       const keys = new Set([...Object.keys(old.measurements), ...Object.keys(c.measurements)]);
       for (const k of keys) {
-        const tolerance = toleranceFor(k);
+        const tolerance = toleranceFor(k, rulesOf.get(c.scenario) ?? []);
         const was = old.measurements[k] ?? null;
         const is = c.measurements[k] ?? null;
         if (movedBeyond(tolerance, was, is)) {

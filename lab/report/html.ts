@@ -1,6 +1,6 @@
 import { OUTCOME_INFO, OUTCOMES, type Outcome } from "../classify/outcomes.js";
 import type { CaseResult, RunResult, ScenarioResult } from "../run-result.js";
-import { describeChange } from "./baseline-diff.js";
+import { describeChange } from "./describe-change.js";
 import { escapeHtml as esc } from "./escape-html.js";
 import {
   COLOR_VALUES,

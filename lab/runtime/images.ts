@@ -117,7 +117,10 @@ export function hashRecipe(environment: Environment, mode: ImageMode, recipe: Re
 }
 
 function recipeFiles(recipe: Recipe): string[] {
-  return "dockerfile" in recipe ? [recipe.dockerfile] : [`offline/${recipe.rootfs}.sh`];
+  // The rootfs scripts source lib.sh (suites, traps, shared steps): a change there is a new recipe.
+  return "dockerfile" in recipe
+    ? [recipe.dockerfile]
+    : [`offline/${recipe.rootfs}.sh`, "offline/lib.sh"];
 }
 
 /** Builds the image unless a tag with the same recipe hash exists; says what it does, per stage. */

@@ -1,5 +1,5 @@
 import { ENVIRONMENTS } from "../environments/index.js";
-import { ConfigurationError } from "../errors.js";
+import { ConfigurationError, describeIssue } from "../errors.js";
 import { dns } from "./dns/index.js";
 import { hello } from "./hello/index.js";
 import { locale } from "./locale/index.js";
@@ -19,9 +19,8 @@ export function loadScenarios(data: unknown[] = SCENARIO_DATA): Scenario[] {
     const parsed = ScenarioSchema.safeParse(raw);
     if (!parsed.success) {
       const name = (raw as { id?: unknown })?.id ?? `#${index + 1}`;
-      const issue = parsed.error.issues[0];
       throw new ConfigurationError(
-        `scenario ${String(name)} is invalid: ${issue?.path.join(".") || "(root)"}: ${issue?.message}`,
+        `scenario ${String(name)} is invalid: ${describeIssue(parsed.error)}`,
       );
     }
     const scenario = parsed.data;

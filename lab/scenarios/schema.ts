@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { FACT_KEY } from "../classify/measurements.js";
 import { KEBAB_ID, LibcFamilySchema } from "../environments/schema.js";
 
 /** `>=1.2.4`, `<1.2.4`, or both separated by a space (`>=1.1.21 <1.2.4`). */
@@ -16,7 +17,7 @@ export const MeasurementExpectationSchema = z.union([
   /** A value that must match this regular expression (e.g. any `GLIBC_2.x`). */
   z.strictObject({ pattern: z.string() }),
   /** The same value as another fact of the same run (e.g. the thread stack equals RLIMIT_STACK). */
-  z.strictObject({ sameAs: z.string().regex(/^[a-z_][a-z0-9_.]*$/) }),
+  z.strictObject({ sameAs: z.string().regex(FACT_KEY) }),
 ]);
 export type MeasurementExpectation = z.infer<typeof MeasurementExpectationSchema>;
 
@@ -194,10 +195,7 @@ export const SearchSchema = z.strictObject({
    * thread got). After the doubling round, the next round tries values around it, so the search
    * lands near the boundary at once; the limit is still what the runs on both sides of it showed.
    */
-  hintKey: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_.]*$/)
-    .optional(),
+  hintKey: z.string().regex(FACT_KEY).optional(),
 });
 export type Search = z.infer<typeof SearchSchema>;
 
@@ -283,7 +281,7 @@ export type Unit = z.infer<typeof UnitSchema>;
 export const MeasurementRefSchema = z.strictObject({
   /** A case id, or `<case id>-<value>` for one value of a sweep. */
   case: z.string().regex(KEBAB_ID),
-  key: z.string().regex(/^[a-z_][a-z0-9_.]*$/),
+  key: z.string().regex(FACT_KEY),
 });
 export type MeasurementRef = z.infer<typeof MeasurementRefSchema>;
 
@@ -314,7 +312,7 @@ export const ToleranceRuleSchema = z.strictObject({
 });
 export type ToleranceRule = z.infer<typeof ToleranceRuleSchema>;
 
-const MEASUREMENT_KEY = /^[a-z_][a-z0-9_.]*$/;
+const MEASUREMENT_KEY = FACT_KEY;
 
 export const ReportSpecSchema = z.strictObject({
   /** Side-by-side tables: one row per fact, one column per environment; differing rows marked. */
@@ -357,7 +355,7 @@ export const ReportSpecSchema = z.strictObject({
    * probe answered (e.g. `lookup.1.addrs`, `lookup.1.error`, `total_ms.median`). Case id -> keys.
    */
   highlights: z
-    .record(z.string().regex(KEBAB_ID), z.array(z.string().regex(/^[a-z_][a-z0-9_.]*$/)).min(1))
+    .record(z.string().regex(KEBAB_ID), z.array(z.string().regex(FACT_KEY)).min(1))
     .default({}),
   /** What to do, each piece backed by the case (or sweep) whose outcome proves it. */
   advice: z

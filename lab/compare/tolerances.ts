@@ -1,4 +1,3 @@
-import { loadScenarios } from "../scenarios/index.js";
 import type { Tolerance, ToleranceRule } from "../scenarios/schema.js";
 
 /**
@@ -6,8 +5,8 @@ import type { Tolerance, ToleranceRule } from "../scenarios/schema.js";
  * lists it. Measurements are the probes' `key=value` strings; some are facts that must not change
  * at all (a sort order, `setlocale`'s answer), some are sizes found by a search that may shift by a
  * page when the image's kernel or loader changes, and some are wall-clock times that no two runs
- * share. Each scenario says which of its facts are which, in its report spec; the README prints
- * the table.
+ * share. Each scenario says which of its facts are which, in its report spec (its page in
+ * docs/scenarios/ lists them); this module knows no scenario by name.
  *
  * Rules are tried in order; the first whose pattern matches the key applies. In a pattern `*`
  * stands for one or more characters, dots included (`lookup.*.ms` matches `lookup.3.ms`).
@@ -15,7 +14,7 @@ import type { Tolerance, ToleranceRule } from "../scenarios/schema.js";
 export type { Tolerance, ToleranceRule };
 
 /**
- * The lab's own rule, after every scenario's: any fact not named by a scenario (sizes, orders,
+ * The lab's own rule, after a scenario's: any fact not named by a scenario (sizes, orders,
  * names, counts) is what the lab teaches, so any change shows.
  */
 const EVERY_OTHER_FACT: ToleranceRule = {
@@ -23,21 +22,6 @@ const EVERY_OTHER_FACT: ToleranceRule = {
   tolerance: { kind: "exact" },
   why: "every other fact (sizes, orders, names, counts) is what the lab teaches: any change shows",
 };
-
-/**
- * The registered scenarios' rules (lab/scenarios/<id>/report.ts), in the order the lab runs them,
- * then the lab's own. This table knows no scenario by name: what may move lives in each scenario's
- * report spec, which the RunResult carries too (`scenarios[].report.tolerances`).
- */
-const SCENARIO_TOLERANCES: readonly ToleranceRule[] = loadScenarios().flatMap(
-  (scenario) => scenario.report.tolerances ?? [],
-);
-
-/** Every rule in the order they are tried, for the README. */
-export const MEASUREMENT_TOLERANCES: readonly ToleranceRule[] = [
-  ...SCENARIO_TOLERANCES,
-  EVERY_OTHER_FACT,
-];
 
 function patternToRegExp(pattern: string): RegExp {
   const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".+");
@@ -47,14 +31,10 @@ function patternToRegExp(pattern: string): RegExp {
 const compiled = new WeakMap<readonly ToleranceRule[], { regExp: RegExp; rule: ToleranceRule }[]>();
 
 /**
- * The tolerance of one measurement key: the first of `rules` whose pattern matches it (one
- * scenario's `report.tolerances`, when the caller knows the scenario), else the lab's own rule.
- * Without `rules`, every registered scenario's rules apply in turn.
+ * The tolerance of one measurement key: the first of `rules` (its scenario's
+ * `report.tolerances`) whose pattern matches it, else the lab's own rule.
  */
-export function toleranceFor(
-  key: string,
-  rules: readonly ToleranceRule[] = SCENARIO_TOLERANCES,
-): Tolerance {
+export function toleranceFor(key: string, rules: readonly ToleranceRule[]): Tolerance {
   let table = compiled.get(rules);
   if (!table) {
     table = [...rules, EVERY_OTHER_FACT].map((rule) => ({
