@@ -9,7 +9,7 @@
  * answers from a small config file, misbehaves on request (delay, drop, SERVFAIL, NXDOMAIN,
  * REFUSED, truncation) and logs every query it receives, so a scenario can assert what the libc
  * really sent. It is built like any probe, dynamically linked against the target's own libc (see
- * fixtureBuild in lab/run/plan.ts), and runs beside the probe in the same container. Protocol:
+ * sidecarBuild in lab/run/sidecar.ts), and runs beside the probe in the same container. Protocol:
  * RFC 1035 (sections 4.1 message format, 4.2.1 UDP 512-byte limit, 4.2.2 TCP length prefix),
  * RFC 7766 (TCP: several queries per connection, idle timeouts), RFC 2308 (NODATA vs NXDOMAIN).
  *

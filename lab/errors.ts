@@ -92,8 +92,7 @@ export function interruptionOf(signal: AbortSignal): InterruptedError {
 }
 
 /** The abort reason as the signal it names; an abort for another reason reads as Ctrl-C. */
-export function interruptSignalOf(reason: unknown): InterruptSignal {
-  if (reason instanceof InterruptedError) return reason.signal;
+function interruptSignalOf(reason: unknown): InterruptSignal {
   return INTERRUPT_SIGNALS.find((s) => s === reason) ?? "SIGINT";
 }
 

@@ -30,7 +30,7 @@ export interface LabOptions {
   environmentIds: string[];
   images: ImagesOption;
   log: Log;
-  /** Aborted by an interrupting signal (its name is the reason): the run stops between steps. */
+  /** Aborted by an interrupting signal (the reason is its InterruptedError): the run stops between steps. */
   signal?: AbortSignal;
   /** Folders whose .c and .h files are copied to the builders (default: c-src/). */
   sourceDirs?: string[];

@@ -1,7 +1,7 @@
 import { OUTCOME_INFO } from "../classify/outcomes.js";
 import type { BaselineComparison, CaseResult, RunResult } from "../run-result.js";
 
-export type ExitStatus = RunResult["exitStatus"];
+type ExitStatus = RunResult["exitStatus"];
 
 /** A run as the lab observed it, before anything judged it against a baseline. */
 export type ObservedRun = Omit<RunResult, "exitStatus" | "baseline">;

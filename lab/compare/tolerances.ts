@@ -5,8 +5,8 @@ import type { Tolerance, ToleranceRule } from "../scenarios/schema.js";
  * lists it. Measurements are the probes' `key=value` strings; some are facts that must not change
  * at all (a sort order, `setlocale`'s answer), some are sizes found by a search that may shift by a
  * page when the image's kernel or loader changes, and some are wall-clock times that no two runs
- * share. Each scenario says which of its facts are which, in its report spec (its page in
- * docs/scenarios/ lists them); this module knows no scenario by name.
+ * share. Each scenario says which of its facts are which, in its report spec (docs/reports.md
+ * prints them together); this module knows no scenario by name.
  *
  * Rules are tried in order; the first whose pattern matches the key applies. In a pattern `*`
  * stands for one or more characters, dots included (`lookup.*.ms` matches `lookup.3.ms`).

@@ -8,6 +8,20 @@ export interface Trial {
   passed: boolean;
 }
 
+/**
+ * The facts a search case reports whatever its probe prints (lab/run/observations.ts writes them;
+ * the scenario loader lets a report name them).
+ */
+export const SEARCH_FACT_KEYS = [
+  "limit",
+  "first_failure",
+  "failure",
+  "runs",
+  "rounds",
+  "monotonic",
+] as const;
+export type SearchFactKey = (typeof SEARCH_FACT_KEYS)[number];
+
 export interface LimitFound {
   /** The largest value that passed, or null when even `from` failed. */
   limit: number | null;

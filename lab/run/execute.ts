@@ -1,6 +1,6 @@
 import { parseMeasurements } from "../classify/measurements.js";
 import { findLimit } from "../measure/find-limit.js";
-import { seconds } from "../runtime/docker-engine.js";
+import { secondsSince } from "../seconds-since.js";
 import type { BatchItem, ProbeRun } from "../runtime/session.js";
 import type { Case } from "../scenarios/schema.js";
 import type { StartedEnvironment } from "./executor.js";
@@ -60,7 +60,7 @@ export async function execute(context: RunContext, work: Work[]): Promise<CaseOb
         for (const [item, observation] of await runUnit(unit)) observed.set(item, observation);
       }
     });
-    context.log(`ran ${scenario.id}: ${own.length} results (${seconds(scenarioStarted)})`);
+    context.log(`ran ${scenario.id}: ${own.length} results (${secondsSince(scenarioStarted)})`);
   }
   return work.map((item) => observed.get(item)!);
 }

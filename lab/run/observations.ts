@@ -6,7 +6,7 @@ import type { Observation } from "../classify/classify.js";
 import { parseMeasurements } from "../classify/measurements.js";
 import type { ElfInfo } from "../elf/read-elf.js";
 import { median } from "../measure/median.js";
-import type { LimitFound } from "../measure/find-limit.js";
+import type { LimitFound, SearchFactKey } from "../measure/find-limit.js";
 import type { BuildRecord, CaseResult } from "../run-result.js";
 import type { ProbeRun } from "../runtime/session.js";
 import type { Search } from "../scenarios/schema.js";
@@ -104,12 +104,14 @@ export function searchObservation(
     durationMs: wallMs,
     measurements: {
       ...parseMeasurements(atLimit?.stdout ?? ""),
-      limit: found.limit === null ? "none" : String(found.limit),
-      first_failure: found.firstFailure === null ? "none" : String(found.firstFailure),
-      failure: atFailure ? ended(atFailure) : "none",
-      runs: String(found.trials.length),
-      rounds: String(found.rounds),
-      monotonic: String(found.monotonic),
+      ...({
+        limit: found.limit === null ? "none" : String(found.limit),
+        first_failure: found.firstFailure === null ? "none" : String(found.firstFailure),
+        failure: atFailure ? ended(atFailure) : "none",
+        runs: String(found.trials.length),
+        rounds: String(found.rounds),
+        monotonic: String(found.monotonic),
+      } satisfies Record<SearchFactKey, string>),
     },
   };
 }

@@ -2,7 +2,7 @@ import { selectExpectation } from "../classify/classify.js";
 import { formatElfSummary } from "../elf/read-elf.js";
 import type { BuildRecord, CaseResult } from "../run-result.js";
 import type { DetectedEnvironment } from "../runtime/detect.js";
-import { seconds } from "../runtime/docker-engine.js";
+import { secondsSince } from "../seconds-since.js";
 import { isResolved } from "../runtime/images.js";
 import { WORK_DIR } from "../runtime/session.js";
 import type { Case, Scenario } from "../scenarios/schema.js";
@@ -57,7 +57,7 @@ export async function prepare(context: RunContext): Promise<Work[]> {
   const jobs = await compileAll(context);
   context.stopIfInterrupted();
   context.log(
-    `compiled ${jobs.size} build${jobs.size === 1 ? "" : "s"} (${seconds(compileStarted)})`,
+    `compiled ${jobs.size} build${jobs.size === 1 ? "" : "s"} (${secondsSince(compileStarted)})`,
   );
   const copies = new Map<string, Promise<void>>();
   /** Puts a built binary into the target's bin folder once, however many cases run it. */

@@ -4,6 +4,7 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { execa } from "execa";
 import { InfrastructureError } from "../errors.js";
+import { secondsSince } from "../seconds-since.js";
 import { withDeadline } from "./deadline.js";
 import { withHostLock } from "./host-lock.js";
 import { labCacheDir } from "./paths.js";
@@ -288,7 +289,7 @@ async function aptInstall(packages: string[], log: Log): Promise<void> {
       tail(String(result.all ?? ""), 15),
     );
   }
-  log(`provision: installed ${packages.join(", ")} with apt-get (${seconds(started)})`);
+  log(`provision: installed ${packages.join(", ")} with apt-get (${secondsSince(started)})`);
 }
 
 async function startDockerd(endpoint: DockerEndpoint, log: Log): Promise<void> {
@@ -310,7 +311,7 @@ async function startDockerd(endpoint: DockerEndpoint, log: Log): Promise<void> {
 
   while (Date.now() - started < DAEMON_START_TIMEOUT_MS) {
     if (await pingDocker(endpoint)) {
-      log(`provision: started dockerd (pid ${daemon.pid}, log ${logPath}) (${seconds(started)})`);
+      log(`provision: started dockerd (pid ${daemon.pid}, log ${logPath}) (${secondsSince(started)})`);
       return;
     }
     if (exited !== null) break;
@@ -339,6 +340,3 @@ export function tail(text: string, lines: number): string {
   return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
 
-export function seconds(since: number): string {
-  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
-}

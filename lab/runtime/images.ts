@@ -14,7 +14,8 @@ import {
 } from "../environments/schema.js";
 import { InfrastructureError, isLabError } from "../errors.js";
 import { silenceDeadline, withDeadline } from "./deadline.js";
-import { engineSubject, ensureHostCommands, seconds, tail, type Log } from "./docker-engine.js";
+import { secondsSince } from "../seconds-since.js";
+import { engineSubject, ensureHostCommands, tail, type Log } from "./docker-engine.js";
 import { withHostLock } from "./host-lock.js";
 import { DOCKER_DIR, labCacheDir } from "./paths.js";
 import { makeFolders } from "../make-folders.js";
@@ -158,7 +159,7 @@ async function buildImage(
   const imageId = await inspectImage(docker, image.tag);
   if (!imageId)
     throw new InfrastructureError(`image ${image.tag} is missing right after its build`);
-  log(`image ${image.environment.id}: ready in ${seconds(started)}`);
+  log(`image ${image.environment.id}: ready in ${secondsSince(started)}`);
   await mentionOlderImages(docker, image, log);
   return { built: true, imageId };
 }
@@ -359,7 +360,7 @@ async function buildFromRootfs(
     // The package cache stays (a rebuild then downloads nothing); the tarball is re-made from it.
     rmSync(tarball, { force: true });
   }
-  log(`image ${image.environment.id}: import into Docker (${seconds(importStarted)})`);
+  log(`image ${image.environment.id}: import into Docker (${secondsSince(importStarted)})`);
 }
 
 /**
@@ -379,7 +380,7 @@ function stageLog(image: ResolvedImage, log: Log) {
     },
     finish() {
       if (stage)
-        log(`image ${image.environment.id}: ${stage.name} done (${seconds(stage.started)})`);
+        log(`image ${image.environment.id}: ${stage.name} done (${secondsSince(stage.started)})`);
       stage = null;
     },
   };

@@ -50,11 +50,6 @@ export class EnvironmentSession {
     return session;
   }
 
-  /** Runs argv directly (no shell); for the harness's own plumbing, not for probes. */
-  exec(argv: string[]): Promise<ExecResult> {
-    return this.container.exec(argv);
-  }
-
   /** exec() for the harness's short plumbing (mkdir, detection), under a deadline of its own. */
   plumbing(argv: string[]): Promise<ExecResult> {
     return this.container.plumbing(argv);

@@ -1,5 +1,6 @@
 import { ENVIRONMENTS } from "../environments/index.js";
 import { ConfigurationError, describeIssue } from "../errors.js";
+import { SEARCH_FACT_KEYS } from "../measure/find-limit.js";
 import { dns } from "./dns/index.js";
 import { hello } from "./hello/index.js";
 import { locale } from "./locale/index.js";
@@ -123,16 +124,13 @@ function assertReportRefs(scenario: Scenario): void {
   }
 }
 
-/** Search cases report these facts whatever their probe prints (lab/run/case-result.ts). */
-const SEARCH_KEYS = ["limit", "first_failure", "failure", "runs", "rounds", "monotonic"];
-
 /**
  * The facts a case is known to report: those its expectations check (and, for repeated cases,
  * their `.min`/`.median`/`.max`), and for a search its own bookkeeping. A chart that names any
  * other key would stay empty without a word, so the loader refuses it.
  */
 function knownKeys(c: Case): Set<string> {
-  const keys = new Set<string>(c.check.kind === "search" ? SEARCH_KEYS : []);
+  const keys = new Set<string>(c.check.kind === "search" ? SEARCH_FACT_KEYS : []);
   if (c.check.kind === "search" && c.check.search.hintKey) keys.add(c.check.search.hintKey);
   for (const e of c.expect) {
     for (const key of Object.keys(e.measurements ?? {})) {

@@ -307,12 +307,10 @@ export const ToleranceRuleSchema = z.strictObject({
   /** A measurement key; `*` stands for one or more characters, dots included (`lookup.*.ms`). */
   pattern: z.string().regex(/^[a-z0-9_.*]+$/),
   tolerance: ToleranceSchema,
-  /** Why this tolerance, for the README and for whoever changes it. */
+  /** Why this tolerance, for docs/reports.md and for whoever changes it. */
   why: z.string().min(1),
 });
 export type ToleranceRule = z.infer<typeof ToleranceRuleSchema>;
-
-const MEASUREMENT_KEY = FACT_KEY;
 
 export const ReportSpecSchema = z.strictObject({
   /** Side-by-side tables: one row per fact, one column per environment; differing rows marked. */
@@ -393,7 +391,7 @@ export const ReportSpecSchema = z.strictObject({
    */
   timings: z
     .strictObject({
-      key: z.string().regex(MEASUREMENT_KEY),
+      key: z.string().regex(FACT_KEY),
       unit: z.string().min(1),
       /** The heading above the charts. */
       heading: z.string().min(1),
