@@ -2,7 +2,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { labStderr, runCli, runCliThroughSlowPipe, runNpmLab } from "../cli-runner.js";
+import { execa } from "execa";
+import { REPO_ROOT } from "../../lab/runtime/paths.js";
+import { loadScenarios } from "../../lab/scenarios/index.js";
+import { CLI_ENV, labStderr, runCli, runCliThroughSlowPipe, runNpmLab } from "../cli-runner.js";
 import { containersOwnedBy, untilContainersOf } from "./helpers.js";
 
 describe("npm run lab -- hello, as a user runs it", () => {
@@ -24,6 +27,29 @@ describe("npm run lab -- hello, as a user runs it", () => {
     const report = JSON.parse(readFileSync(join(out, "latest.json"), "utf8"));
     expect(report).toMatchObject({ schemaVersion: 1, tool: { name: "musl-lab" }, exitStatus: 0 });
     expect(report.environments.map((e: { id: string }) => e.id)).toEqual(["glibc", "musl"]);
+  });
+
+  test("the README's JSON command, as written, redirects a report that is JSON", async () => {
+    // npm prints its own "> musl-lab@… lab" banner on stdout unless -s: the documented line
+    // once gave a report.json that was no JSON. Run through a shell, redirect included.
+    const readme = readFileSync(join(REPO_ROOT, "README.md"), "utf8");
+    const line = /`(npm run [^`]*--json > report\.json)`/.exec(readme)?.[1];
+    expect(line, "README's common tasks name the JSON command").toBeDefined();
+    const out = mkdtempSync(join(tmpdir(), "musl-lab-cli-"));
+    const result = await execa(
+      "sh",
+      ["-c", line!.replace("report.json", join(out, "report.json"))],
+      {
+        cwd: REPO_ROOT,
+        reject: false,
+        env: CLI_ENV,
+        stdin: "ignore",
+      },
+    );
+    expect(result.exitCode, String(result.stderr)).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    expect(report).toMatchObject({ tool: { name: "musl-lab" }, exitStatus: 0 });
+    expect(report.scenarios.length).toBe(loadScenarios().length);
   });
 
   test("--json prints only the report on stdout, all of it even through a pipe", async () => {
