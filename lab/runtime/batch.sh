@@ -49,9 +49,9 @@ ulimit -c 0
 # host is CPU_SHARES in container-spec.ts). A fork bomb's 500 processes at nice 19 weigh 7500
 # against 1024 for a process at nice 0: what must act on time while it runs is put at nice -20
 # (SYS_NICE, which a probe never keeps): each run's time limit (`timeout`, see run_probe) and the
-# init (PID 1, docker-init), which reaps what is killed. This shell stays at nice 0: the stop pass of
-# reap is quick even at an eighth of the CPU, and from there on it waits (settle) for processes
-# below it to die and be reaped. At -20 it took their CPU while it waited: a reaping took 15 s
+# init (PID 1, docker-init), which reaps what is killed. This shell stays at nice 0: the stop
+# pass of reap is quick even at an eighth of the CPU, and from there on it waits (settle) for
+# processes below it to die and be reaped. At -20 it took their CPU while it waited: a reaping took 15 s
 # on a busy machine (measured). (Absolute values: busybox's `renice -n` is an increment.)
 renice -20 -p 1 >/dev/null 2>&1 || true
 dir=$(mktemp -d -p "$harness_base") || exit 1
