@@ -2,6 +2,7 @@ import { execa, execaSync, type ResultPromise } from "execa";
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { isAlive } from "../lab/runtime/container-registry.js";
 import { REPO_ROOT } from "../lab/runtime/paths.js";
 
 /** Colour off, as the CLI's snapshot-like assertions expect. */
@@ -112,15 +113,5 @@ export function runCliIntoFullDisk(
     );
   } finally {
     closeSync(full);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, another user's.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }

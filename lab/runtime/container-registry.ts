@@ -195,7 +195,8 @@ async function forceRemove(docker: Dockerode, containers: { Id: string }[]): Pro
   );
 }
 
-function isAlive(pid: number): boolean {
+/** Whether process `pid` exists on this host (another user's counts). */
+export function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   if (pid === process.pid) return true;
   try {

@@ -16,6 +16,8 @@ export interface Deadline {
   log?: Log;
   /** Told the error when the deadline passes, before the caller sees it. */
   onExpired?: (error: InfrastructureError) => void;
+  /** The error's line instead of "SUBJECT did not answer CALL within N s". */
+  message?: string;
 }
 
 /**
@@ -60,7 +62,10 @@ export async function withDeadline<T>(
 }
 
 export function deadlineMessage(deadline: Deadline): string {
-  return `${deadline.subject} did not answer ${deadline.call} within ${deadline.ms / 1000} s`;
+  return (
+    deadline.message ??
+    `${deadline.subject} did not answer ${deadline.call} within ${deadline.ms / 1000} s`
+  );
 }
 
 /**

@@ -109,24 +109,15 @@ export class StartedProbeContainer {
   }
 
   /** exec() that may take `ms` (a batch's budget); `what` names it when the deadline passes. */
-  async execWithin(argv: string[], ms: number, what: string): Promise<ExecResult> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new InfrastructureError(
-              `environment "${this.environmentId}" did not return from ${what} within ${ms / 1000} s`,
-            ),
-          ),
-        ms,
-      );
+  execWithin(argv: string[], ms: number, what: string): Promise<ExecResult> {
+    const subject = `environment "${this.environmentId}"`;
+    return withDeadline(() => this.exec(argv), {
+      subject,
+      call: what,
+      ms,
+      // The engine answered; what it runs (a batch) did not end: said as such.
+      message: `${subject} did not return from ${what} within ${ms / 1000} s`,
     });
-    try {
-      return await Promise.race([this.exec(argv), deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   async putFiles(

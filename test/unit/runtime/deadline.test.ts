@@ -26,6 +26,18 @@ test("work that never ends is one line naming who did not answer what, for how l
   expect(expired).toBeInstanceOf(Error);
 });
 
+test("work that answers but does not end says so in its own words", async () => {
+  // A batch: the engine answered the exec; what runs in the container did not end.
+  await expect(
+    withDeadline(() => new Promise<never>(() => undefined), {
+      subject: 'environment "musl"',
+      call: "a batch of 2 runs",
+      ms: 200,
+      message: 'environment "musl" did not return from a batch of 2 runs within 0.2 s',
+    }),
+  ).rejects.toThrow(/^environment "musl" did not return from a batch of 2 runs within 0.2 s$/);
+});
+
 test("a long wait says what it waits for", async () => {
   const lines: string[] = [];
   await withDeadline(() => new Promise((resolve) => setTimeout(resolve, 3_500)), {
