@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CheckReportSchema } from "./check/check-result.js";
 import { OUTCOMES, type Outcome } from "./classify/outcomes.js";
 import {
   DetectedEnvironmentSchema,
@@ -167,6 +168,9 @@ export const RunResultSchema = z.strictObject({
   setup: z.array(z.string()),
   environments: z.array(DetectedEnvironmentSchema),
   scenarios: z.array(ScenarioResultSchema),
+  /** `check`: the artifacts checked and a verdict per environment (scenarios is then empty). */
+  checks: CheckReportSchema.optional(),
+  /** Outcomes counted over the scenarios' cases, or over the checked cells of `check`. */
   summary: SummaryCountsSchema,
   /** Present when the run was compared with a baseline report (`--baseline FILE`). */
   baseline: BaselineComparisonSchema.optional(),

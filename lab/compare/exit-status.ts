@@ -1,4 +1,5 @@
 import { OUTCOME_INFO } from "../classify/outcomes.js";
+import type { CheckCell } from "../check/check-result.js";
 import type { BaselineComparison, CaseResult, RunResult } from "../run-result.js";
 
 type ExitStatus = RunResult["exitStatus"];
@@ -9,16 +10,26 @@ export type ObservedRun = Omit<RunResult, "exitStatus" | "baseline">;
 /**
  * The exit status of a run, the one place it is computed: the outcomes decide first (2 when the
  * infrastructure failed under a case, 1 for any other surprise, 0 when everything happened as the
- * scenarios predict); then a regression since the baseline (an outcome that changed, a case that
+ * scenarios predict; `check`: 1 also when any artifact does not run in an environment); then a regression since the baseline (an outcome that changed, a case that
  * vanished) makes a clean run 1, unless the run was accepted as the new baseline.
  */
 export function exitStatusOf(
-  run: { scenarios: readonly { cases: readonly Pick<CaseResult, "outcome">[] }[] },
+  run: {
+    scenarios: readonly { cases: readonly Pick<CaseResult, "outcome">[] }[];
+    checks?: { artifacts: readonly { cells: readonly Pick<CheckCell, "outcome" | "verdict">[] }[] };
+  },
   comparison: BaselineComparison | null,
 ): ExitStatus {
-  const outcomes = run.scenarios.flatMap((s) => s.cases.map((c) => c.outcome));
+  const cells = run.checks?.artifacts.flatMap((a) => a.cells) ?? [];
+  const outcomes = [
+    ...run.scenarios.flatMap((s) => s.cases.map((c) => c.outcome)),
+    ...cells.map((c) => c.outcome),
+  ];
   if (outcomes.includes("infra-error")) return 2;
   if (outcomes.some((o) => !OUTCOME_INFO[o].predicted)) return 1;
+  // `check` is a gate ("our release binary must run on Alpine"): an artifact that does not run
+  // somewhere fails the run even when the lab predicted exactly that.
+  if (cells.some((c) => c.verdict !== null && c.verdict !== "runs")) return 1;
   const regressed =
     !!comparison && !comparison.accepted && comparison.changes.some((c) => c.regression);
   return regressed ? 1 : 0;
