@@ -20,6 +20,7 @@ import { escapeControl } from "./lab/report/escape-control.js";
 import { renderJson } from "./lab/report/json.js";
 import { renderPruneResult } from "./lab/report/prune-view.js";
 import { REPORTERS, type ReporterOptions } from "./lab/report/reporters.js";
+import { runCheck } from "./lab/check/run-check.js";
 import { runLab } from "./lab/run-lab.js";
 import {
   containersNotRemoved,
@@ -71,13 +72,24 @@ async function main(argv: string[]): Promise<number> {
 
   const signal = interruption.listen();
   const run = await unlessInterrupted(
-    runLab({
-      scenarios: options.scenarios,
-      environmentIds: options.environmentIds,
-      images: options.images,
-      log,
-      signal,
-    }),
+    options.command === "check"
+      ? runCheck({
+          targets: options.paths.map((given) => ({ given, path: resolve(userDirectory(), given) })),
+          image: options.image,
+          environmentIds: options.environmentIds,
+          images: options.images,
+          runArgs: options.runArgs,
+          scenarios,
+          log,
+          signal,
+        })
+      : runLab({
+          scenarios: options.scenarios,
+          environmentIds: options.environmentIds,
+          images: options.images,
+          log,
+          signal,
+        }),
     signal,
   );
   const result = baseline ? compareWithBaseline(run, baseline, options.accept) : run;
@@ -97,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
   if (baseline && options.accept) {
     announced.push(writeBaseline(result, baseline));
   }
-  if (options.formats.includes("console")) {
+  if (options.formats.includes("console") && options.command === "run") {
     // The boxes show what happened; the lesson behind each scenario is one command away.
     const [only] = options.scenarios;
     announced.unshift(

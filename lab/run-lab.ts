@@ -1,13 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { OUTCOMES } from "./classify/outcomes.js";
 import { concludeRun } from "./compare/exit-status.js";
-import {
-  SCHEMA_VERSION,
-  type CaseResult,
-  type RunResult,
-  type SummaryCounts,
-} from "./run-result.js";
+import { countOutcomes, SCHEMA_VERSION, type CaseResult, type RunResult } from "./run-result.js";
 import { classifyRun } from "./run/classify-run.js";
 import { execute } from "./run/execute.js";
 import { involvedEnvironments, planRun, type CaseInstance } from "./run/plan.js";
@@ -122,17 +116,10 @@ function runResult(run: {
         report: scenario.report,
         cases: results.filter((r) => r.scenario === scenario.id),
       })),
-      summary: summarize(results),
+      summary: countOutcomes(results.map((r) => r.outcome)),
     },
     null,
   );
-}
-
-function summarize(results: CaseResult[]): SummaryCounts {
-  const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as SummaryCounts;
-  counts.total = results.length;
-  for (const r of results) counts[r.outcome] += 1;
-  return counts;
 }
 
 function sortByIds<T extends { id: string }>(items: T[], order: string[]): T[] {

@@ -108,6 +108,14 @@ const outcomeCounts = Object.fromEntries(OUTCOMES.map((o) => [o, COUNT])) as Rec
 export const SummaryCountsSchema = z.strictObject({ ...outcomeCounts, total: COUNT });
 export type SummaryCounts = z.infer<typeof SummaryCountsSchema>;
 
+/** The summary of a list of outcomes (a run's cases, a check's cells). */
+export function countOutcomes(outcomes: readonly Outcome[]): SummaryCounts {
+  const counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as SummaryCounts;
+  counts.total = outcomes.length;
+  for (const o of outcomes) counts[o] += 1;
+  return counts;
+}
+
 export const BASELINE_CHANGE_KINDS = [
   "outcome-changed",
   "case-missing",

@@ -55,7 +55,23 @@ export interface PruneOptions {
   dryRun: boolean;
 }
 
-export type CommandLine = CliOptions | ExplainOptions | ExerciseOptions | PruneOptions;
+/** `npm run lab -- check ...`: will these ELF files run in each environment? */
+export interface CheckCommand extends Omit<CliOptions, "command" | "scenarios"> {
+  command: "check";
+  /** Files, folders and archives, as given (relative to where the command was typed). */
+  paths: string[];
+  /** `--image IMAGE`: a local image to scan instead. */
+  image: string | null;
+  /** What a confirming run passes an executable (`--run`, split on spaces); null with --no-run. */
+  runArgs: string[] | null;
+}
+
+export type CommandLine =
+  | CliOptions
+  | ExplainOptions
+  | ExerciseOptions
+  | PruneOptions
+  | CheckCommand;
 
 const IMAGES_CHOICES = ["auto", "registry", "offline"] as const;
 
@@ -63,6 +79,7 @@ export const HELP = `Usage: npm run lab -- [scenario ...] [options]
        npm run lab -- explain SCENARIO
        npm run lab -- exercise [NAME [--solution FILE] [--format console|json] [--env ...]]
        npm run lab -- prune [--dry-run]
+       npm run lab -- check PATH... | --image IMAGE [--run ARGS | --no-run] [options]
 
 Runs C probes in glibc and musl containers and reports, per case, what happened and why.
 With no scenario named, every scenario runs.
@@ -77,6 +94,18 @@ Classroom:
                          verdict per check with a hint for each failure; exit status 0 only
                          when every check passes. Takes --env, --images and --format
                          console|json (or --json): the verdict as JSON on stdout
+
+Your own programs:
+  check PATH...          will these programs and libraries run in each environment? Files,
+                         folders (recursed) and archives (.tar, .tar.gz/.tgz, .whl/.zip, read
+                         inside, never unpacked to disk); each ELF file is predicted from its
+                         bytes and the environment image's contents, then really started there,
+                         contained like a probe. Exit status 0 only when every artifact runs
+                         everywhere. Takes --env, --images and the report options below
+  check --image IMAGE    every ELF file inside a local Docker image (never pulled)
+  --run ARGS             what a confirming run passes an executable, split on spaces (default:
+                         --version); shared objects are loaded by a dlopen probe instead
+  --no-run               stop after the prediction: nothing is started
 
 Images:
   prune [--dry-run]      remove the musl-lab images this checkout does not use (older recipes,
@@ -116,8 +145,9 @@ Environment variables:
   NO_COLOR=1             no colours (also off when stdout is not a terminal)
   FORCE_COLOR=0|1        colours off (0, false) or on (1, 2, 3, true), terminal or not
 
-Exit status: 0 everything as predicted (exercise: every check passed), 1 unexpected results,
-regressions since the baseline (exercise: a check failed or the file did not compile),
+Exit status: 0 everything as predicted (exercise: every check passed; check: every artifact
+runs in every environment), 1 unexpected results, regressions since the baseline (exercise: a
+check failed or the file did not compile; check: an artifact does not run somewhere),
 2 usage/configuration/infrastructure errors or output that could not be written,
 ${Object.entries(INTERRUPT_EXIT_STATUS)
   .map(([signal, status]) => `${status} ${signal}`)
@@ -136,6 +166,7 @@ export function parseCommandLine(
   if (first === "explain") return parseExplainArgs(rest, scenarios);
   if (first === "exercise") return parseExerciseArgs(rest, exercises);
   if (first === "prune") return parsePruneArgs(rest, scenarios);
+  if (first === "check") return parseCheckArgs(rest, scenarios);
   return parseCliArgs(argv, scenarios);
 }
 
@@ -263,31 +294,65 @@ function usageErrorOf(error: unknown): UsageError {
   );
 }
 
+/** The options a scenario run and `check` share: environments, images and the reports. */
+const RUN_OPTIONS = {
+  env: { type: "string", multiple: true },
+  images: { type: "string" },
+  json: { type: "boolean" },
+  "output-dir": { type: "string" },
+  format: { type: "string", multiple: true },
+  junit: { type: "string" },
+  baseline: { type: "string" },
+  accept: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+type RunValues = {
+  env?: string[];
+  images?: string;
+  json?: boolean;
+  "output-dir"?: string;
+  format?: string[];
+  junit?: string;
+  baseline?: string;
+  accept?: boolean;
+};
+
+type ReportOptions = Omit<CliOptions, "command" | "scenarios">;
+
+/** The shared options, checked: every mistake a one-line UsageError naming the valid choices. */
+function reportOptionsOf(values: RunValues): ReportOptions {
+  for (const flag of ["output-dir", "junit", "baseline"] as const) {
+    if (values[flag] !== undefined && values[flag].trim() === "") {
+      throw new UsageError(`--${flag} needs a path`);
+    }
+  }
+  const formats = parseFormats(values.format, values.json ?? false, values.junit !== undefined);
+  if (values.accept && values.baseline === undefined) {
+    throw new UsageError("--accept writes the new baseline: it needs --baseline FILE");
+  }
+  return {
+    environmentIds: parseEnvironmentIds(values.env),
+    images: parseImages(values.images),
+    json: values.json ?? false,
+    outputDir: values["output-dir"] ?? null,
+    formats,
+    junitFile: values.junit ?? null,
+    baselineFile: values.baseline ?? null,
+    accept: values.accept ?? false,
+  };
+}
+
 /** argv -> options; every mistake is a one-line UsageError naming the valid choices. */
 export function parseCliArgs(argv: string[], scenarios: Scenario[]): CliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const { values, positionals } = withUsageErrors(() =>
+    parseArgs({
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: {
-        list: { type: "boolean" },
-        env: { type: "string", multiple: true },
-        images: { type: "string" },
-        json: { type: "boolean" },
-        "output-dir": { type: "string" },
-        format: { type: "string", multiple: true },
-        junit: { type: "string" },
-        baseline: { type: "string" },
-        accept: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    throw usageErrorOf(error);
-  }
-  const { values, positionals } = parsed;
+      options: { list: { type: "boolean" }, ...RUN_OPTIONS },
+    }),
+  );
 
   const known = scenarios.map((s) => s.id);
   const unknown = positionals.filter((name) => !known.includes(name));
@@ -298,14 +363,6 @@ export function parseCliArgs(argv: string[], scenarios: Scenario[]): CliOptions 
   }
   const chosen =
     positionals.length > 0 ? scenarios.filter((s) => positionals.includes(s.id)) : scenarios;
-
-  const environmentIds = parseEnvironmentIds(values.env);
-  const images = parseImages(values.images);
-  for (const flag of ["output-dir", "junit", "baseline"] as const) {
-    if (values[flag] !== undefined && values[flag].trim() === "") {
-      throw new UsageError(`--${flag} needs a path`);
-    }
-  }
   if (values.list) {
     const extra = [
       ...(positionals.length > 0 ? ["scenario names"] : []),
@@ -315,22 +372,57 @@ export function parseCliArgs(argv: string[], scenarios: Scenario[]): CliOptions 
     ];
     if (extra.length > 0) throw new UsageError(`--list takes no ${extra.join(", ")}`);
   }
-  const formats = parseFormats(values.format, values.json ?? false, values.junit !== undefined);
-  if (values.accept && values.baseline === undefined) {
-    throw new UsageError("--accept writes the new baseline: it needs --baseline FILE");
-  }
-
   return {
     command: values.help ? "help" : values.list ? "list" : "run",
     scenarios: chosen,
-    environmentIds,
-    images,
-    json: values.json ?? false,
-    outputDir: values["output-dir"] ?? null,
-    formats,
-    junitFile: values.junit ?? null,
-    baselineFile: values.baseline ?? null,
-    accept: values.accept ?? false,
+    ...reportOptionsOf(values),
+  };
+}
+
+/** The arguments a confirming run passes an executable unless `--run` says otherwise. */
+export const DEFAULT_RUN_ARGS = ["--version"];
+
+/** `npm run lab -- check PATH... | --image IMAGE [--run 'ARGS' | --no-run] [run options]`. */
+function parseCheckArgs(argv: string[], scenarios: Scenario[]): CheckCommand | CliOptions {
+  const { values, positionals } = withUsageErrors(() =>
+    parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        image: { type: "string" },
+        run: { type: "string" },
+        "no-run": { type: "boolean" },
+        ...RUN_OPTIONS,
+      },
+    }),
+  );
+  if (values.help) return parseCliArgs(["--help"], scenarios);
+  if (values.image !== undefined && values.image.trim() === "") {
+    throw new UsageError("--image needs an image name (docker images lists the local ones)");
+  }
+  if (values.image !== undefined && positionals.length > 0) {
+    throw new UsageError("check takes paths or --image IMAGE, not both");
+  }
+  if (values.image === undefined && positionals.length === 0) {
+    throw new UsageError(
+      "check needs something to check: npm run lab -- check PATH... (files, folders, .tar/.tgz/.whl/.zip) or check --image IMAGE",
+    );
+  }
+  if (positionals.some((p) => p === "")) throw new UsageError("check: an empty path");
+  if (values.run !== undefined && values["no-run"]) {
+    throw new UsageError("--run says what a confirming run passes; --no-run runs nothing: choose one");
+  }
+  return {
+    command: "check",
+    paths: positionals,
+    image: values.image ?? null,
+    runArgs: values["no-run"]
+      ? null
+      : values.run !== undefined
+        ? values.run.split(/\s+/).filter(Boolean)
+        : DEFAULT_RUN_ARGS,
+    ...reportOptionsOf(values),
   };
 }
 

@@ -13,8 +13,11 @@ export function diffBaseline(
   baseline: RunResult,
   current: ObservedRun,
 ): { changes: BaselineChange[]; notCompared: number } {
-  const key = (c: CaseResult) => `${c.scenario}\u0000${c.id}\u0000${c.environment}`;
-  const casesOf = (r: ObservedRun) => r.scenarios.flatMap((s) => s.cases);
+  const key = (c: Compared) => `${c.scenario}\u0000${c.id}\u0000${c.environment}`;
+  const casesOf = (r: ObservedRun): Compared[] => [
+    ...r.scenarios.flatMap((s) => s.cases),
+    ...checkCellsOf(r),
+  ];
   const now = new Map(casesOf(current).map((c) => [key(c), c]));
   const before = new Map(casesOf(baseline).map((c) => [key(c), c]));
   const inScope = coveredBy(current);
@@ -23,7 +26,7 @@ export function diffBaseline(
 
   const changes: BaselineChange[] = [];
   const change = (
-    c: CaseResult,
+    c: Compared,
     fields: Pick<BaselineChange, "kind" | "before" | "after" | "regression"> &
       Partial<Pick<BaselineChange, "key" | "tolerance">>,
   ) =>
@@ -81,17 +84,43 @@ export function diffBaseline(
   return { changes, notCompared };
 }
 
+/** What is compared: a scenario's case, or one artifact of `check` in one environment. */
+type Compared = Pick<CaseResult, "scenario" | "id" | "environment" | "outcome" | "measurements">;
+
+/**
+ * `check` cells as the baseline compares them: scenario `check`, the artifact's path as the id,
+ * and the verdict that counted as the "outcome" (a binary that ran last release and now misses
+ * a symbol is the regression a gate exists for).
+ */
+function checkCellsOf(run: Pick<RunResult, "checks">): Compared[] {
+  return (run.checks?.artifacts ?? []).flatMap((artifact) =>
+    artifact.cells.map((cell) => ({
+      scenario: CHECK_SCENARIO,
+      id: artifact.path,
+      environment: cell.environment,
+      outcome: (cell.verdict ?? cell.outcome) as CaseResult["outcome"],
+      measurements: {},
+    })),
+  );
+}
+
+const CHECK_SCENARIO = "check";
+
 /**
  * What a run covered: every case of its scenarios in its environments. A baseline case outside
  * that is neither compared with this run nor replaced when this run is accepted.
  */
 export function coveredBy(
-  run: Pick<RunResult, "scenarios" | "environments">,
-): (c: CaseResult) => boolean {
-  const scenarios = new Set(run.scenarios.map((s) => s.id));
+  run: Pick<RunResult, "scenarios" | "environments" | "checks">,
+): (c: Pick<CaseResult, "scenario" | "environment">) => boolean {
+  const scenarios = new Set([
+    ...run.scenarios.map((s) => s.id),
+    ...(run.checks ? [CHECK_SCENARIO] : []),
+  ]);
   const environments = new Set([
     ...run.environments.map((e) => e.id),
     ...run.scenarios.flatMap((s) => s.cases.map((c) => c.environment)),
+    ...checkCellsOf(run).map((c) => c.environment),
   ]);
   return (c) => scenarios.has(c.scenario) && environments.has(c.environment);
 }

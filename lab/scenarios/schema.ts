@@ -493,5 +493,18 @@ export const ScenarioSchema = z.strictObject({
   report: ReportSpecSchema.default({ tables: [], claims: [], highlights: {}, advice: [] }),
   /** The lesson `explain` shows; every registered scenario has one (test-only scenarios need none). */
   lesson: LessonSchema.optional(),
+  /**
+   * When `check` should point at this lesson: an artifact that imports any of these symbols meets
+   * the difference this scenario shows (`getaddrinfo` -> dns). Read by lab/check/advice.ts.
+   */
+  checkHint: z
+    .strictObject({
+      imports: z.array(z.string().min(1)).min(1),
+      /** Only when the file has no PT_GNU_STACK size (`-Wl,-z,stack-size` raises musl's threads' stacks). */
+      unlessStackSize: z.boolean().default(false),
+      /** What the difference means for such a program, one sentence. */
+      text: z.string().min(1),
+    })
+    .optional(),
 });
 export type Scenario = z.infer<typeof ScenarioSchema>;

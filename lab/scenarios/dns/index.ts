@@ -45,4 +45,8 @@ export const dns = {
   cases,
   report,
   lesson,
+  checkHint: {
+    imports: ["getaddrinfo", "gethostbyname", "res_query", "res_search", "__res_query"],
+    text: "it resolves names: musl asks every nameserver at once, ignores some resolv.conf options and had no TCP fallback before 1.2.4",
+  },
 } satisfies z.input<typeof ScenarioSchema>;

@@ -45,4 +45,8 @@ export const locale = {
   cases,
   report,
   lesson,
+  checkHint: {
+    imports: ["setlocale", "strcoll", "strxfrm", "nl_langinfo", "strftime", "newlocale"],
+    text: "it uses locales: musl's strcoll is strcmp, it has no locale data for grouping or strftime, and setlocale accepts names glibc refuses",
+  },
 } satisfies z.input<typeof ScenarioSchema>;

@@ -39,4 +39,9 @@ export const threadStack = {
   cases,
   report,
   lesson,
+  checkHint: {
+    imports: ["pthread_create"],
+    unlessStackSize: true,
+    text: "it starts threads and has no PT_GNU_STACK size: on musl each thread gets 128 KiB of stack unless it asks (glibc gives RLIMIT_STACK, usually 8 MiB); deep recursion or big locals in a thread crash there",
+  },
 } satisfies z.input<typeof ScenarioSchema>;
