@@ -74,6 +74,23 @@ const GLIBC_HELLO: ElfInfo = {
   versionRequirements: [{ file: "libc.so.6", versions: ["GLIBC_2.2.5", "GLIBC_2.34"] }],
   highestGlibcVersion: "GLIBC_2.34",
   gnuStackSize: null,
+  soname: null,
+  rpath: [],
+  runpath: [],
+  kind: "pie",
+  // `readelf -W --dyn-syms` on the fixture (binutils 2.40), sorted by name.
+  imports: [
+    { name: "_ITM_deregisterTMCloneTable", weak: true, version: null, library: null },
+    { name: "_ITM_registerTMCloneTable", weak: true, version: null, library: null },
+    { name: "__cxa_finalize", weak: true, version: "GLIBC_2.2.5", library: "libc.so.6" },
+    { name: "__gmon_start__", weak: true, version: null, library: null },
+    { name: "__libc_start_main", weak: false, version: "GLIBC_2.34", library: "libc.so.6" },
+    { name: "gnu_get_libc_version", weak: false, version: "GLIBC_2.2.5", library: "libc.so.6" },
+    { name: "printf", weak: false, version: "GLIBC_2.2.5", library: "libc.so.6" },
+  ],
+  exports: [],
+  exportVersions: [],
+  tls: null,
 };
 
 describe("readElf on binaries built by the host's gcc (facts from readelf, see README)", () => {
@@ -152,6 +169,14 @@ describe("readElf on synthetic layouts", () => {
       ],
       highestGlibcVersion: "GLIBC_2.10",
       gnuStackSize: null,
+      soname: null,
+      rpath: [],
+      runpath: [],
+      kind: "executable",
+      imports: [],
+      exports: [],
+      exportVersions: [],
+      tls: null,
     });
     expect(formatElfSummary(info)).toBe(
       "dynamic x86 executable (32-bit, little-endian), interpreter /lib/ld-linux.so.2, " +
