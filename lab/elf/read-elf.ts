@@ -765,7 +765,8 @@ function locateSymbols(
     // Elf_Hash's words are 32-bit on every target this reader names (s390x and Alpha use 64-bit
     // ones, a known quirk it does not handle).
     if (hash !== null) count = toCount(BigInt(r.u32(hash + 4)), entrySize, r, "DT_HASH nchain");
-    else if (gnuHash !== null) count = toCount(gnuHashCount(r, gnuHash), entrySize, r, "symbols");
+    else if (gnuHash !== null)
+      count = toCount(gnuHashCount(r, gnuHash), entrySize, r, "DT_GNU_HASH symbol count");
   }
   if (count === null) return null;
   toSpan(BigInt(table.start), BigInt(count) * syment, r, "dynamic symbol table");

@@ -63,6 +63,8 @@ export interface SyntheticElf {
   verdefNext?: number[];
   /** DT_HASH nchain to write instead of the real count. */
   hashNchain?: number;
+  /** DT_GNU_HASH nbuckets to write instead of 1 (the buckets themselves are not written). */
+  gnuHashBuckets?: number;
   /** Leave bit 0 clear in every DT_GNU_HASH chain word: a chain that never ends. */
   gnuHashEndless?: boolean;
   /** Dynamic tag values to write instead of the computed ones (the tag must be written). */
@@ -355,7 +357,7 @@ export function buildElf(spec: SyntheticElf): Uint8Array {
   }
 
   if (withGnuHash) {
-    u32(gnuHashOffset, 1); // nbuckets
+    u32(gnuHashOffset, spec.gnuHashBuckets ?? 1);
     u32(gnuHashOffset + 4, symoffset);
     u32(gnuHashOffset + 8, 1); // bloom words
     u32(gnuHashOffset + 12, 6); // bloom shift
