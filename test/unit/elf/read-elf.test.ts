@@ -3,11 +3,14 @@ import { describe, expect, test } from "vitest";
 import { compareVersions } from "../../../lab/classify/versions.js";
 import {
   ElfFormatError,
+  type ElfImport,
   type ElfInfo,
+  type ElfKind,
   formatElfSummary,
+  hasElfMagic,
   readElf,
 } from "../../../lab/elf/read-elf.js";
-import { buildElf } from "./elf-builder.js";
+import { BASE, buildElf, type SyntheticElf, type SyntheticSymbol } from "./elf-builder.js";
 
 function fixture(name: string): Uint8Array {
   return new Uint8Array(readFileSync(new URL(`../../fixtures/elf/${name}`, import.meta.url)));
@@ -58,6 +61,10 @@ function patchDynamic(bytes: Uint8Array, tag: number, value: bigint): void {
 }
 
 const DT_NEEDED = 1;
+const DT_STRSZ = 10;
+const DT_SYMENT = 11;
+const DT_VERSYM = 0x6ffffff0;
+const DT_VERDEFNUM = 0x6ffffffd;
 const DT_VERNEEDNUM = 0x6fffffff;
 /** The fixture's .gnu.version_r (readelf: Addr/Offset 0x540, one Verneed, two Vernaux). */
 const VERNEED_AT = 0x540;
@@ -74,6 +81,23 @@ const GLIBC_HELLO: ElfInfo = {
   versionRequirements: [{ file: "libc.so.6", versions: ["GLIBC_2.2.5", "GLIBC_2.34"] }],
   highestGlibcVersion: "GLIBC_2.34",
   gnuStackSize: null,
+  soname: null,
+  rpath: [],
+  runpath: [],
+  kind: "pie",
+  // `readelf -W --dyn-syms` on the fixture (binutils 2.40), sorted by name.
+  imports: [
+    { name: "_ITM_deregisterTMCloneTable", weak: true, version: null, library: null },
+    { name: "_ITM_registerTMCloneTable", weak: true, version: null, library: null },
+    { name: "__cxa_finalize", weak: true, version: "GLIBC_2.2.5", library: "libc.so.6" },
+    { name: "__gmon_start__", weak: true, version: null, library: null },
+    { name: "__libc_start_main", weak: false, version: "GLIBC_2.34", library: "libc.so.6" },
+    { name: "gnu_get_libc_version", weak: false, version: "GLIBC_2.2.5", library: "libc.so.6" },
+    { name: "printf", weak: false, version: "GLIBC_2.2.5", library: "libc.so.6" },
+  ],
+  exports: [],
+  exportVersions: [],
+  tls: null,
 };
 
 describe("readElf on binaries built by the host's gcc (facts from readelf, see README)", () => {
@@ -152,6 +176,14 @@ describe("readElf on synthetic layouts", () => {
       ],
       highestGlibcVersion: "GLIBC_2.10",
       gnuStackSize: null,
+      soname: null,
+      rpath: [],
+      runpath: [],
+      kind: "executable",
+      imports: [],
+      exports: [],
+      exportVersions: [],
+      tls: null,
     });
     expect(formatElfSummary(info)).toBe(
       "dynamic x86 executable (32-bit, little-endian), interpreter /lib/ld-linux.so.2, " +
@@ -246,6 +278,253 @@ describe("readElf on synthetic layouts", () => {
   });
 });
 
+/** A library's worth of symbols: every binding, defined and not, versioned and not. */
+const LIBRARY_SYMBOLS: SyntheticSymbol[] = [
+  { name: "printf", version: "GLIBC_2.2.5" },
+  { name: "__printf_chk", version: "GLIBC_2.3.4" },
+  { name: "cos", version: "GLIBC_2.29", hidden: true },
+  { name: "optional_hook", bind: "weak" },
+  { name: "__cxa_finalize", bind: "weak", version: "GLIBC_2.2.5" },
+  { name: "printf", version: "GLIBC_2.2.5" }, // a second entry for the same name: listed once
+  { name: "local_undefined", bind: "local" },
+  { name: "widget_new", defined: true, version: "WIDGET_1.0" },
+  { name: "widget_free", defined: true, bind: "weak", version: "WIDGET_1.1" },
+  { name: "widget_registry", defined: true, bind: "unique", type: "object" },
+  { name: "widget_internal", defined: true, bind: "local" },
+  { name: ".text", defined: true, type: "section" },
+  { name: "widget.c", defined: true, type: "file" },
+];
+
+const LIBRARY: SyntheticElf = {
+  soname: "libwidget.so.1",
+  needed: ["libm.so.6", "libc.so.6"],
+  verneed: [
+    { file: "libc.so.6", versions: ["GLIBC_2.2.5", "GLIBC_2.3.4"] },
+    { file: "libm.so.6", versions: ["GLIBC_2.29"] },
+  ],
+  verdef: ["WIDGET_1.0", "WIDGET_1.1"],
+  symbols: LIBRARY_SYMBOLS,
+};
+
+const LIBRARY_IMPORTS: ElfImport[] = [
+  { name: "__cxa_finalize", weak: true, version: "GLIBC_2.2.5", library: "libc.so.6" },
+  { name: "__printf_chk", weak: false, version: "GLIBC_2.3.4", library: "libc.so.6" },
+  { name: "cos", weak: false, version: "GLIBC_2.29", library: "libm.so.6" },
+  { name: "optional_hook", weak: true, version: null, library: null },
+  { name: "printf", weak: false, version: "GLIBC_2.2.5", library: "libc.so.6" },
+];
+
+describe("readElf: dynamic symbols and versions", () => {
+  test("imports: undefined GLOBAL and WEAK, versioned through DT_VERSYM and the verneed table", () => {
+    const info = readElf(buildElf(LIBRARY));
+    expect(info.imports).toEqual(LIBRARY_IMPORTS);
+    expect(info.exports).toEqual(["widget_free", "widget_new", "widget_registry"]);
+    expect(info.exportVersions).toEqual(["WIDGET_1.0", "WIDGET_1.1"]);
+    expect(info).toMatchObject({ soname: "libwidget.so.1", kind: "shared-object" });
+  });
+
+  test.each([
+    ["DT_HASH nchain", ["hash"]],
+    ["DT_GNU_HASH walk", ["gnu-hash"]],
+    ["SHT_DYNSYM section", ["section"]],
+    ["all three", ["hash", "gnu-hash", "section"]],
+  ] as const)("the symbol count from the %s gives the same symbols", (_, symbolCount) => {
+    const info = readElf(buildElf({ ...LIBRARY, symbolCount: [...symbolCount] }));
+    expect(info.imports).toEqual(LIBRARY_IMPORTS);
+    expect(info.exports).toEqual(["widget_free", "widget_new", "widget_registry"]);
+  });
+
+  test("DT_GNU_HASH with only undefined symbols (a PIE): the count is symoffset", () => {
+    const info = readElf(
+      buildElf({
+        interpreter: "/lib/ld-musl-x86_64.so.1",
+        symbols: [{ name: "puts" }],
+        symbolCount: ["gnu-hash"],
+      }),
+    );
+    expect(info.imports).toEqual([{ name: "puts", weak: false, version: null, library: null }]);
+  });
+
+  test("no way to tell the symbol count (no hash table, no sections): no symbols", () => {
+    const info = readElf(buildElf({ ...LIBRARY, symbolCount: [] }));
+    expect(info).toMatchObject({
+      imports: [],
+      exports: [],
+      exportVersions: ["WIDGET_1.0", "WIDGET_1.1"],
+    });
+  });
+
+  test("unversioned symbols without DT_VERSYM, and a file without symbols at all", () => {
+    const info = readElf(buildElf({ symbols: [{ name: "malloc" }, { name: "f", defined: true }] }));
+    expect(info.imports).toEqual([{ name: "malloc", weak: false, version: null, library: null }]);
+    expect(info.exports).toEqual(["f"]);
+    expect(readElf(buildElf({ type: 2 }))).toMatchObject({
+      imports: [],
+      exports: [],
+      exportVersions: [],
+    });
+  });
+
+  test("ELF32 little-endian x86 (a wrong architecture on x86-64): symbols in the Elf32_Sym layout", () => {
+    const info = readElf(buildElf({ ...LIBRARY, class: 32, machine: 3 }));
+    expect(info).toMatchObject({
+      class: 32,
+      endian: "little",
+      machine: "x86",
+      kind: "shared-object",
+    });
+    expect(info.imports).toEqual(LIBRARY_IMPORTS);
+    expect(info.exports).toEqual(["widget_free", "widget_new", "widget_registry"]);
+    expect(info.exportVersions).toEqual(["WIDGET_1.0", "WIDGET_1.1"]);
+  });
+
+  test("ELF64 AArch64 PIE (a wrong architecture on x86-64)", () => {
+    const info = readElf(
+      buildElf({
+        machine: 183,
+        interpreter: "/lib/ld-linux-aarch64.so.1",
+        needed: ["libc.so.6"],
+        verneed: [{ file: "libc.so.6", versions: ["GLIBC_2.17", "GLIBC_2.34"] }],
+        flags1: 0x08000000,
+        symbols: [
+          { name: "__libc_start_main", version: "GLIBC_2.34" },
+          { name: "puts", version: "GLIBC_2.17" },
+        ],
+        symbolCount: ["gnu-hash"],
+      }),
+    );
+    expect(info).toMatchObject({
+      class: 64,
+      machine: "AArch64",
+      kind: "pie",
+      highestGlibcVersion: "GLIBC_2.34",
+    });
+    expect(info.imports).toEqual([
+      { name: "__libc_start_main", weak: false, version: "GLIBC_2.34", library: "libc.so.6" },
+      { name: "puts", weak: false, version: "GLIBC_2.17", library: "libc.so.6" },
+    ]);
+    expect(formatElfSummary(info)).toBe(
+      "dynamic AArch64 PIE, interpreter /lib/ld-linux-aarch64.so.1, needs libc.so.6, requires GLIBC_2.34",
+    );
+  });
+
+  test("ELF32 and ELF64 big-endian read the same symbols", () => {
+    for (const elfClass of [32, 64] as const) {
+      const info = readElf(
+        buildElf({
+          ...LIBRARY,
+          class: elfClass,
+          endian: "big",
+          machine: 22,
+          symbolCount: ["gnu-hash"],
+        }),
+      );
+      expect(info.imports).toEqual(LIBRARY_IMPORTS);
+      expect(info.exportVersions).toEqual(["WIDGET_1.0", "WIDGET_1.1"]);
+    }
+  });
+
+  test("soname, rpath and runpath: split on ':', empty parts dropped, $ORIGIN verbatim", () => {
+    const info = readElf(
+      buildElf({
+        soname: "libfoo.so.2",
+        rpath: "$ORIGIN/../lib::/opt/foo/lib:",
+        runpath: ":${ORIGIN}",
+      }),
+    );
+    expect(info).toMatchObject({
+      soname: "libfoo.so.2",
+      rpath: ["$ORIGIN/../lib", "/opt/foo/lib"],
+      runpath: ["${ORIGIN}"],
+    });
+  });
+
+  test("PT_TLS: p_memsz and p_align", () => {
+    expect(readElf(buildElf({ type: 2, tls: { size: 0x58, align: 64 } })).tls).toEqual({
+      size: 0x58,
+      align: 64,
+    });
+    expect(readElf(buildElf({ type: 2 })).tls).toBeNull();
+  });
+
+  test("hasElfMagic looks at the first 4 bytes only", () => {
+    expect(hasElfMagic(Uint8Array.of(0x7f, 0x45, 0x4c, 0x46))).toBe(true);
+    expect(hasElfMagic(fixture("hello-glibc-dynamic"))).toBe(true);
+    expect(hasElfMagic(new TextEncoder().encode("#!/bin/sh"))).toBe(false);
+    expect(hasElfMagic(Uint8Array.of(0x7f, 0x45, 0x4c))).toBe(false);
+  });
+});
+
+const DF_1_PIE = 0x08000000;
+const DF_1_NOW = 0x00000001;
+
+/** [what the file has, the spec, its kind, its summary], one per rule of ElfInfo.kind. */
+const KIND_CASES: [string, SyntheticElf, ElfKind, string][] = [
+  [
+    "ET_EXEC + PT_INTERP",
+    { type: 2, interpreter: "/lib/ld-musl-x86_64.so.1", needed: ["libc.so"] },
+    "executable",
+    "dynamic x86-64 executable, interpreter /lib/ld-musl-x86_64.so.1, needs libc.so",
+  ],
+  [
+    "ET_DYN + PT_INTERP (glibc's libc.so.6 is one too)",
+    { interpreter: "/lib64/ld-linux-x86-64.so.2", soname: "libc.so.6", flags1: DF_1_NOW },
+    "pie",
+    "dynamic x86-64 PIE, interpreter /lib64/ld-linux-x86-64.so.2",
+  ],
+  ["ET_EXEC without PT_INTERP", { type: 2 }, "static", "static x86-64 executable"],
+  [
+    "gcc -static-pie: DF_1_PIE",
+    { flags1: DF_1_PIE | DF_1_NOW, symbols: [] },
+    "static-pie",
+    "static-pie x86-64 PIE",
+  ],
+  [
+    "no DT_FLAGS_1, no DT_NEEDED, no DT_SONAME, an entry point",
+    { dynamic: true },
+    "static-pie",
+    "static-pie x86-64 PIE",
+  ],
+  [
+    "musl's libc.so: DT_FLAGS_1 without DF_1_PIE, an entry point",
+    { flags1: DF_1_NOW, symbols: [{ name: "printf", defined: true }] },
+    "shared-object",
+    "dynamic x86-64 shared object",
+  ],
+  [
+    "no DT_FLAGS_1 and entry 0 (gcc -shared)",
+    { dynamic: true, entry: 0 },
+    "shared-object",
+    "dynamic x86-64 shared object",
+  ],
+  [
+    "no DT_FLAGS_1 and a DT_SONAME",
+    { soname: "libz.so.1" },
+    "shared-object",
+    "dynamic x86-64 shared object",
+  ],
+  [
+    "no DT_FLAGS_1 and a DT_NEEDED",
+    { needed: ["libc.so.6"] },
+    "shared-object",
+    "dynamic x86-64 shared object, needs libc.so.6",
+  ],
+  ["ET_REL", { type: 1 }, "relocatable", "static x86-64 relocatable object"],
+  ["ET_CORE", { type: 4 }, "core", "static x86-64 core dump"],
+  ["ET_NONE", { type: 0 }, "unknown", "static x86-64 file of unknown type"],
+];
+
+describe("readElf: kind", () => {
+  test.each(KIND_CASES.map(([label, spec, kind, summary]) => ({ label, spec, kind, summary })))(
+    "$label -> $kind",
+    ({ spec, kind, summary }) => {
+      const info = readElf(buildElf(spec));
+      expect(info.kind).toBe(kind);
+      expect(formatElfSummary(info)).toBe(summary);
+    },
+  );
+});
+
 describe("readElf on malformed input", () => {
   test("bad magic", () => {
     expect(formatError(new TextEncoder().encode("#!/bin/sh\necho hi\n"))).toBe(
@@ -338,6 +617,91 @@ describe("readElf on malformed input", () => {
     expect(formatError(bytes)).toBe(
       "malformed ELF: DT_NEEDED string offset 0xffff past end of string table",
     );
+  });
+
+  test("symbol table longer than the file from where it starts", () => {
+    const probe = buildElf(LIBRARY);
+    // A count the file could hold (so not "absurd"), but not from DT_SYMTAB on.
+    const bytes = buildElf({ ...LIBRARY, hashNchain: Math.floor(probe.length / 24) });
+    expect(formatError(bytes)).toBe("truncated ELF: dynamic symbol table past end of file");
+  });
+
+  test("absurd DT_HASH nchain", () => {
+    const bytes = buildElf({ ...LIBRARY, hashNchain: 0xffffffff });
+    expect(formatError(bytes)).toBe(
+      `malformed ELF: DT_HASH nchain 4294967295 is absurd for a ${bytes.length}-byte file`,
+    );
+  });
+
+  test("a DT_GNU_HASH chain that never ends stops at the end of the file", () => {
+    const bytes = buildElf({ ...LIBRARY, symbolCount: ["gnu-hash"], gnuHashEndless: true });
+    expect(formatError(bytes)).toBe("truncated ELF: DT_GNU_HASH chain past end of file");
+  });
+
+  test("absurd DT_GNU_HASH bucket count", () => {
+    const bytes = buildElf({ ...LIBRARY, symbolCount: ["gnu-hash"], gnuHashBuckets: 0xffffff });
+    expect(formatError(bytes)).toBe(
+      `malformed ELF: DT_GNU_HASH bucket count 16777215 is absurd for a ${bytes.length}-byte file`,
+    );
+  });
+
+  test("DT_SYMENT smaller than a symbol", () => {
+    const bytes = buildElf({ ...LIBRARY, tagOverrides: { [DT_SYMENT]: 0 } });
+    expect(formatError(bytes)).toBe("malformed ELF: dynamic symbol entry size 0 too small");
+  });
+
+  test("a symbol name past the end of the string table", () => {
+    // Strings: "" at 0, "x" at 1, "yy" at 3; a DT_STRSZ of 3 ends the table before "yy".
+    const bytes = buildElf({
+      symbols: [{ name: "x" }, { name: "yy" }],
+      tagOverrides: { [DT_STRSZ]: 3 },
+    });
+    expect(formatError(bytes)).toBe(
+      "malformed ELF: dynamic symbol name string offset 0x3 past end of string table",
+    );
+  });
+
+  test("verdef cycle: DT_VERDEFNUM says 4 but the chain loops back", () => {
+    const bytes = buildElf({
+      ...LIBRARY,
+      verdefNext: [28, 0, 0],
+      tagOverrides: { [DT_VERDEFNUM]: 4 },
+    });
+    expect(formatError(bytes)).toMatch(
+      /^malformed ELF: version-definitions chain loops \(entry at 0x[0-9a-f]+ visited twice\)$/,
+    );
+  });
+
+  test("absurd DT_VERDEFNUM", () => {
+    const bytes = buildElf({ ...LIBRARY, tagOverrides: { [DT_VERDEFNUM]: 0x7fffffff } });
+    expect(formatError(bytes)).toBe(
+      `malformed ELF: DT_VERDEFNUM 2147483647 is absurd for a ${bytes.length}-byte file`,
+    );
+  });
+
+  test("DT_VERSYM too close to the end of the file for one entry per symbol", () => {
+    const probe = buildElf(LIBRARY);
+    const bytes = buildElf({ ...LIBRARY, tagOverrides: { [DT_VERSYM]: BASE + probe.length - 4 } });
+    expect(formatError(bytes)).toBe("truncated ELF: DT_VERSYM past end of file");
+  });
+
+  test("every truncation and many byte flips of synthetic libraries end in ElfFormatError or a result", () => {
+    for (const spec of [
+      { ...LIBRARY, symbolCount: ["gnu-hash", "section"] },
+      { ...LIBRARY, class: 32, endian: "big", symbolCount: ["hash"] },
+    ] satisfies SyntheticElf[]) {
+      const original = buildElf(spec);
+      for (let length = 0; length < original.length; length += 3) {
+        expectOnlyFormatErrors(original.subarray(0, length));
+      }
+      let seed = 0x9e3779b9;
+      for (let round = 0; round < 2000; round++) {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        const bytes = original.slice();
+        bytes[seed % original.length] = seed >>> 24;
+        expectOnlyFormatErrors(bytes);
+      }
+    }
   });
 
   test("every truncation and many byte flips end in ElfFormatError or a result, never a crash", () => {
