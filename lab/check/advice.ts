@@ -17,9 +17,13 @@ export function fixesFor(
     case "runs":
       return [];
     case "not-elf":
-      return ["not an ELF program or library: nothing a loader runs (a script runs through its #! interpreter instead)"];
+      return [
+        "not an ELF program or library: nothing a loader runs (a script runs through its #! interpreter instead)",
+      ];
     case "wrong-architecture":
-      return ["build (or download) it for this machine's architecture; multi-arch images pick the right one by platform"];
+      return [
+        "build (or download) it for this machine's architecture; multi-arch images pick the right one by platform",
+      ];
     case "missing-interpreter":
       return musl
         ? [
@@ -35,11 +39,15 @@ export function fixesFor(
       const names = prediction?.missingLibraries ?? [];
       return musl
         ? [
-            ...names.map((n) => `apk add so:${n} (Alpine's package index knows which package provides ${n})`),
+            ...names.map(
+              (n) => `apk add so:${n} (Alpine's package index knows which package provides ${n})`,
+            ),
             "or ship the library next to it and set RPATH/RUNPATH to $ORIGIN, or link it statically",
           ]
         : [
-            ...names.map((n) => `apt-get install the package that provides ${n} (apt-file search ${n})`),
+            ...names.map(
+              (n) => `apt-get install the package that provides ${n} (apt-file search ${n})`,
+            ),
             "or ship the library next to it with RUNPATH $ORIGIN, or link it statically",
           ];
     }
@@ -52,13 +60,17 @@ export function fixesFor(
       const groups = new Set(prediction?.missingSymbols.map((g) => g.group));
       return [
         ...(groups.has("fortify")
-          ? ["rebuild without fortification (-U_FORTIFY_SOURCE or -D_FORTIFY_SOURCE=0): musl has no __*_chk functions; Ubuntu's gcc fortifies by default"]
+          ? [
+              "rebuild without fortification (-U_FORTIFY_SOURCE or -D_FORTIFY_SOURCE=0): musl has no __*_chk functions; Ubuntu's gcc fortifies by default",
+            ]
           : []),
         musl
           ? "rebuild it against musl (musl-gcc, or on Alpine): glibc-only API must be replaced or guarded by #ifdef __GLIBC__"
           : "rebuild it against this glibc, or provide the library that exports these symbols",
         ...(musl
-          ? ["gcompat covers some glibc-only symbols (which ones cannot be known offline: try it, `apk add gcompat`)"]
+          ? [
+              "gcompat covers some glibc-only symbols (which ones cannot be known offline: try it, `apk add gcompat`)",
+            ]
           : []),
       ];
     }

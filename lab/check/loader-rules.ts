@@ -66,7 +66,10 @@ export function systemSearchPath(
     const file = names ? contents.configFiles.get(`/etc/ld-musl-${names.musl}.path`) : undefined;
     if (file === undefined) return MUSL_DEFAULT_PATH;
     // Newer musl reads the whole file and takes newlines as separators, as the docs say.
-    return file.split(/[:\n]/).map((d) => d.trim()).filter(Boolean);
+    return file
+      .split(/[:\n]/)
+      .map((d) => d.trim())
+      .filter(Boolean);
   }
   const triplet = names?.triplet;
   return unique([
@@ -93,7 +96,8 @@ function ldSoConfDirectories(contents: ImageContents, file: string, depth: numbe
     if (include?.[1]) {
       const pattern = globPattern(posix.resolve(posix.dirname(file), include[1]));
       const files = [...contents.configFiles.keys()].filter((f) => pattern.test(f)).sort();
-      for (const included of files) dirs.push(...ldSoConfDirectories(contents, included, depth + 1));
+      for (const included of files)
+        dirs.push(...ldSoConfDirectories(contents, included, depth + 1));
     } else if (line.startsWith("/")) {
       dirs.push(line.split(/[\s=]/)[0]!);
     }
@@ -102,7 +106,10 @@ function ldSoConfDirectories(contents: ImageContents, file: string, depth: numbe
 }
 
 function globPattern(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]");
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, "[^/]*")
+    .replace(/\?/g, "[^/]");
   return new RegExp(`^${escaped}$`);
 }
 

@@ -17,19 +17,40 @@ export interface RunEvidence {
  * printed does. Each pattern is a message measured on the lab's images (see predict.ts for the
  * same messages predicted).
  */
-const WALLS: readonly { verdict: CheckVerdict; pattern: RegExp }[] = [
-  // busybox ash runs a file execve refused with ENOEXEC as a script: its ELF header is "not found".
-  { verdict: "wrong-architecture", pattern: /Exec format error|exec format error|line 1: \x7fELF|wrong ELF class|invalid ELF header|cannot execute binary file/ },
-  { verdict: "missing-library", pattern: /Error loading shared library \S+: No such file|error while loading shared libraries: \S+: cannot open shared object file|^\S+: cannot open shared object file/m },
-  { verdict: "glibc-too-old", pattern: /version `GLIBC_[^']+' not found/ },
-  { verdict: "missing-symbols", pattern: /Error relocating [^\n]*: symbol not found|symbol lookup error: [^\n]*undefined symbol|: undefined symbol: / },
-  { verdict: "missing-interpreter", pattern: /(^|: )(\d+: )?\S+: not found$|cannot execute: required file not found|no such file or directory$/m },
-];
+const WALLS: readonly { verdict: CheckVerdict; pattern: RegExp; exitCodes?: readonly number[] }[] =
+  [
+    // busybox ash runs a file execve refused with ENOEXEC as a script: its ELF header is "not found".
+    {
+      verdict: "wrong-architecture",
+      pattern:
+        /Exec format error|exec format error|line 1: \x7fELF|wrong ELF class|invalid ELF header|cannot execute binary file/,
+    },
+    {
+      verdict: "missing-library",
+      pattern:
+        /Error loading shared library \S+: No such file|error while loading shared libraries: \S+: cannot open shared object file|^\S+: cannot open shared object file/m,
+    },
+    { verdict: "glibc-too-old", pattern: /version `GLIBC_[^']+' not found/ },
+    {
+      verdict: "missing-symbols",
+      pattern:
+        /Error relocating [^\n]*: symbol not found|symbol lookup error: [^\n]*undefined symbol|: undefined symbol: /,
+    },
+    // Only the shell's own 127: a program's "config: not found" is the program talking.
+    {
+      verdict: "missing-interpreter",
+      pattern:
+        /(^|: )(\d+: )?\S+: not found$|cannot execute: required file not found|no such file or directory$/m,
+      exitCodes: [127, 126],
+    },
+  ];
 
 /** The symbols a loader named as missing in this run's output, in order. */
 export function missingSymbolsIn(text: string): string[] {
   const found = [
-    ...[...text.matchAll(/Error relocating [^\n]*?: ([^\s:]+): symbol not found/g)].map((m) => m[1]!),
+    ...[...text.matchAll(/Error relocating [^\n]*?: ([^\s:]+): symbol not found/g)].map(
+      (m) => m[1]!,
+    ),
     ...[...text.matchAll(/undefined symbol: ([^\s,]+)/g)].map((m) => m[1]!),
   ];
   return [...new Set(found)];
@@ -47,20 +68,31 @@ export function observe(
 ): { observed: CheckVerdict | null; note: string } {
   const output = `${run.stderr}\n${run.stdout}`;
   if (run.viaDlopen) {
-    if (/^dlopen=ok$/m.test(run.stdout)) return { observed: "runs", note: "dlopen succeeded (RTLD_NOW: every symbol bound)" };
+    if (/^dlopen=ok$/m.test(run.stdout))
+      return { observed: "runs", note: "dlopen succeeded (RTLD_NOW: every symbol bound)" };
     const error = /^dlopen_error=(.*)$/m.exec(run.stdout)?.[1];
     if (error === undefined) return { observed: null, note: describeEnd(run, "the dlopen probe") };
     const symbols = missingSymbolsIn(error);
     if (symbols.length > 0 && symbols.every(isHostSymbol)) {
-      return { observed: null, note: `dlopen stopped at ${symbols[0]}, which the host program provides: a bare dlopen cannot tell more` };
+      return {
+        observed: null,
+        note: `dlopen stopped at ${symbols[0]}, which the host program provides: a bare dlopen cannot tell more`,
+      };
     }
     const wall = WALLS.find((w) => w.pattern.test(error));
     return { observed: wall?.verdict ?? null, note: `dlopen failed: ${error}` };
   }
-  // A loader's failure is exit 127 (or 126 for ENOEXEC) and its words; anything else started.
-  if (run.exitCode === 126 || run.exitCode === 127 || (run.exitCode === 1 && /Error loading|Error relocating|no such file or directory$/m.test(output))) {
-    const wall = WALLS.find((w) => w.pattern.test(output));
-    if (wall) return { observed: wall.verdict, note: `exit ${run.exitCode}: ${firstLine(run.stderr || run.stdout)}` };
+  // A loader that gives up exits non-zero with its own words; anything else has started.
+  if (run.exitCode !== 0 && run.exitCode !== null && !run.timedOut) {
+    const wall = WALLS.find(
+      (w) => w.pattern.test(output) && (!w.exitCodes || w.exitCodes.includes(run.exitCode!)),
+    );
+    if (wall) {
+      return {
+        observed: wall.verdict,
+        note: `exit ${run.exitCode}: ${firstLine(run.stderr || run.stdout)}`,
+      };
+    }
   }
   return { observed: "runs", note: `started: ${describeEnd(run, "it")}` };
 }
@@ -73,5 +105,10 @@ function describeEnd(run: RunEvidence, what: string): string {
 }
 
 function firstLine(text: string): string {
-  return text.split("\n").find((l) => l.trim() !== "")?.trim() ?? "";
+  return (
+    text
+      .split("\n")
+      .find((l) => l.trim() !== "")
+      ?.trim() ?? ""
+  );
 }

@@ -47,7 +47,10 @@ const FORTIFY_SYMBOL = /^__\w+_chk$/;
 interface Loaded {
   /** The path the loader opened it by (search folder + name), as its messages name it. */
   openedAs: string;
-  elf: Pick<ImageElf, "soname" | "needed" | "rpath" | "runpath" | "exports" | "exportVersions" | "versionRequirements">;
+  elf: Pick<
+    ImageElf,
+    "soname" | "needed" | "rpath" | "runpath" | "exports" | "exportVersions" | "versionRequirements"
+  >;
   /** Non-weak imports that must bind. */
   imports: string[];
   /** Objects that loaded it, nearest first, for glibc's RPATH chain. */
@@ -102,7 +105,9 @@ export function predict(input: PredictInput): Prediction {
     if (loaderElf) loaderKind = loaderElf.exports.includes("printf") ? "musl" : "glibc";
   } else {
     const name =
-      input.family === "musl" ? muslLoaderPath(artifact.machine) : glibcLoaderPath(artifact.machine);
+      input.family === "musl"
+        ? muslLoaderPath(artifact.machine)
+        : glibcLoaderPath(artifact.machine);
     loaderPath = name === null ? null : fileInImage(contents, name);
   }
   const loaderElf = loaderPath ? contents.elves.get(loaderPath) : undefined;

@@ -18,6 +18,7 @@ import { WORK_DIR } from "../runtime/session.js";
 import { ScenarioSchema, type Scenario } from "../scenarios/schema.js";
 import { TOOL_VERSION } from "../version.js";
 import { fixesFor, hintsFor } from "./advice.js";
+import { cellOf } from "./classify-check.js";
 import type {
   ArtifactFacts,
   CheckCell,
@@ -117,7 +118,9 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
       chunkBytes = 0;
       if (confirm) await confirm(done);
       for (const pending of done) report.artifacts.push(finish(pending));
-      log(`checked ${report.artifacts.length} artifact${report.artifacts.length === 1 ? "" : "s"} (${report.counts.files} files looked at)`);
+      log(
+        `checked ${report.artifacts.length} artifact${report.artifacts.length === 1 ? "" : "s"} (${report.counts.files} files looked at)`,
+      );
     };
 
     for await (const item of collectArtifacts(
@@ -135,7 +138,8 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
       if (item.kind === "not-elf") {
         report.counts.notElf += 1;
         // A file the user named is an answer they asked for; one found in a folder is only counted.
-        if (item.named) report.artifacts.push(notElfArtifact(item.path, item.size, "not an ELF file", selected));
+        if (item.named)
+          report.artifacts.push(notElfArtifact(item.path, item.size, "not an ELF file", selected));
         continue;
       }
       report.counts.elf += 1;
@@ -158,7 +162,8 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
         images: options.images,
         setup,
         environments: detected.sort(
-          (a, b) => selected.findIndex((e) => e.id === a.id) - selected.findIndex((e) => e.id === b.id),
+          (a, b) =>
+            selected.findIndex((e) => e.id === a.id) - selected.findIndex((e) => e.id === b.id),
         ),
         scenarios: [],
         checks: report,
@@ -181,7 +186,15 @@ interface Pending {
   hints: CheckedArtifact["hints"];
   /** Where it sits in the containers (set when the chunk is copied). */
   runPath: string;
-  cells: Map<string, { environment: Environment; prediction: Prediction | null; confirmation: Confirmation | null; skipReason: string | null }>;
+  cells: Map<
+    string,
+    {
+      environment: Environment;
+      prediction: Prediction | null;
+      confirmation: Confirmation | null;
+      skipReason: string | null;
+    }
+  >;
   isHostSymbol: (name: string) => boolean;
 }
 
@@ -207,7 +220,10 @@ function analyse(
     report.counts.skipped += 1;
     report.skipped.push({
       path: item.path,
-      reason: elf.kind === "relocatable" ? "an object file (.o): linked into programs, never run or loaded by itself" : `an ELF ${elf.kind} file: nothing a loader runs`,
+      reason:
+        elf.kind === "relocatable"
+          ? "an object file (.o): linked into programs, never run or loaded by itself"
+          : `an ELF ${elf.kind} file: nothing a loader runs`,
     });
     return null;
   }
@@ -255,7 +271,7 @@ function confirmer(context: RunContext, targets: Environment[], runArgs: string[
     probes ??= compileAll(context);
     const jobs = await probes;
     const base = environment.variant
-      ? targets.find((e) => e.id === environment.variant?.of) ?? environment
+      ? (targets.find((e) => e.id === environment.variant?.of) ?? environment)
       : environment;
     const build = ScenarioSchema.shape.cases.element.shape.build.parse({
       probe: DLOPEN_PROBE,
@@ -295,7 +311,9 @@ async function confirmChunk(
 ): Promise<void> {
   const runnable = chunk.filter((p) => p.elf.kind !== "shared-object" || probe !== null);
   if (runnable.length === 0) return;
-  await started.putFiles(runnable.map((p) => ({ path: p.runPath, content: Buffer.from(p.bytes), mode: 0o755 })));
+  await started.putFiles(
+    runnable.map((p) => ({ path: p.runPath, content: Buffer.from(p.bytes), mode: 0o755 })),
+  );
   const commands = runnable.map((p) =>
     p.elf.kind === "shared-object"
       ? `${quote(probe!)} ${quote(p.runPath)}`
@@ -337,52 +355,10 @@ function finish(pending: Pending): CheckedArtifact {
     facts: pending.facts,
     formatError: null,
     hints: pending.hints,
-    cells: [...pending.cells.values()].map(({ environment, prediction, confirmation, skipReason }) =>
-      cellOf(environment, prediction, confirmation, skipReason),
+    cells: [...pending.cells.values()].map(
+      ({ environment, prediction, confirmation, skipReason }) =>
+        cellOf(environment, prediction, confirmation, skipReason),
     ),
-  };
-}
-
-/** The verdict that counts, and its outcome in the lab's vocabulary: pure. */
-export function cellOf(
-  environment: Pick<Environment, "id" | "family">,
-  prediction: Prediction | null,
-  confirmation: Confirmation | null,
-  skipReason: string | null,
-): CheckCell {
-  if (!prediction) {
-    return {
-      environment: environment.id,
-      prediction: null,
-      confirmation: null,
-      verdict: null,
-      outcome: "skipped",
-      explanation: skipReason ?? "not predicted",
-      fixes: [],
-    };
-  }
-  const observed = confirmation?.observed ?? null;
-  const verdict = observed ?? prediction.verdict;
-  const wrong = observed !== null && observed !== prediction.verdict;
-  const explanation = wrong
-    ? `PREDICTION WRONG: predicted ${prediction.verdict} (${prediction.reason}); the run ${observed === "runs" ? "started" : `met ${observed}`}: ${confirmation!.note}`
-    : confirmation
-      ? `${prediction.reason}; ${observed === null ? `the run could not tell: ${confirmation.note}` : `confirmed: ${confirmation.note}`}`
-      : `${prediction.reason} (predicted only: not run)`;
-  return {
-    environment: environment.id,
-    prediction,
-    confirmation,
-    verdict,
-    outcome: wrong
-      ? observed === "runs"
-        ? "unexpected-pass"
-        : "unexpected-failure"
-      : verdict === "runs"
-        ? "as-expected"
-        : "expected-failure",
-    explanation,
-    fixes: fixesFor(verdict, environment.family, prediction),
   };
 }
 
@@ -447,7 +423,9 @@ async function contentsOf(prepared: PreparedEnvironment, log: Log): Promise<Imag
   });
   const contents = builder.done();
   cache.put(imageId, contents);
-  log(`image ${resolution.tag}: ${contents.entries.size} paths, ${contents.elves.size} libraries (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  log(
+    `image ${resolution.tag}: ${contents.entries.size} paths, ${contents.elves.size} libraries (${((Date.now() - started) / 1000).toFixed(1)} s)`,
+  );
   return contents;
 }
 
