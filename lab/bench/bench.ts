@@ -5,9 +5,11 @@
  *   2. warm `npm run lab -- SCENARIO` for each scenario, wall time, median of several runs; the
  *      lab's own duration; whether anything was built (images or probes: a warm run builds nothing)
  *   3. the same hello work done the naive way: a fresh container for every compile and every run
+ *   4. `check`: an image scan and one confirmed executable, each beside the plain-tools way
+ *      (lab/bench/check-bench.ts)
  *
  * Flags: --skip-cold (skip 1, which downloads ~100 MB and takes about a minute), --runs N,
- * --scenarios a,b (default: every scenario).
+ * --scenarios a,b (default: every scenario), --skip-check (skip 4).
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,17 +29,20 @@ import type { RunResult } from "../run-result.js";
 import { InfrastructureError, isLabError } from "../errors.js";
 import { hello } from "../scenarios/hello/index.js";
 import { loadScenarios } from "../scenarios/index.js";
+import { benchCheck } from "./check-bench.js";
 
-const HELP = `usage: npm run bench -- [--skip-cold] [--runs N] [--scenarios a,b]
+const HELP = `usage: npm run bench -- [--skip-cold] [--skip-check] [--runs N] [--scenarios a,b]
 
   --skip-cold       skip the cold offline image build (downloads ~100 MB, about a minute)
+  --skip-check      skip the check benchmarks (an image scan against docker export + scanelf,
+                    one executable checked and confirmed)
   --runs N          warm runs per scenario; the median is reported (default 5)
   --scenarios LIST  comma-separated scenario ids (default: every scenario)
   --help            this text
 `;
 
 const SCENARIO_IDS = new Set(loadScenarios().map((scenario) => scenario.id));
-const { skipCold, RUNS, SCENARIOS } = parseCommandLine();
+const { skipCold, skipCheck, RUNS, SCENARIOS } = parseCommandLine();
 const env = (id: string) => ENVIRONMENTS.get(id) as Environment;
 const log = (line: string) => process.stderr.write(`  ${line}\n`);
 const rows: [string, string][] = [];
@@ -65,6 +70,10 @@ async function bench(): Promise<void> {
   );
   rows.push(["hello the naive way (container per step)", await naiveHello(prepared)]);
   await removeAllContainers();
+  const glibc = prepared.environments.get("glibc")?.resolution;
+  if (!skipCheck && glibc && isResolved(glibc)) {
+    await benchCheck({ glibcImage: glibc.tag, runs: RUNS, rows, log });
+  }
 
   const width = Math.max(...rows.map(([k]) => k.length));
   process.stdout.write(`\nmusl-lab benchmark (${new Date().toISOString()})\n`);
@@ -197,6 +206,7 @@ function parseCommandLine() {
     parsed = parseArgs({
       options: {
         "skip-cold": { type: "boolean" },
+        "skip-check": { type: "boolean" },
         runs: { type: "string", default: "5" },
         scenarios: { type: "string", default: [...SCENARIO_IDS].join(",") },
         help: { type: "boolean" },
@@ -220,7 +230,12 @@ function parseCommandLine() {
       `unknown scenario ${unknown.join(", ") || "(none given)"}; known: ${[...SCENARIO_IDS].join(", ")}`,
     );
   }
-  return { skipCold: values["skip-cold"] === true, RUNS: runs, SCENARIOS: scenarios };
+  return {
+    skipCold: values["skip-cold"] === true,
+    skipCheck: values["skip-check"] === true,
+    RUNS: runs,
+    SCENARIOS: scenarios,
+  };
 }
 
 function seconds(since: number): string {
