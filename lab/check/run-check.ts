@@ -10,7 +10,6 @@ import { planRun, selectEnvironments } from "../run/plan.js";
 import { createRunContext, type RunContext } from "../run/run-context.js";
 import type { Log } from "../runtime/docker-engine.js";
 import { DockerExecutor } from "../runtime/docker-executor.js";
-import { readImageTree } from "../runtime/export-image.js";
 import { isResolved, type ImagesOption } from "../runtime/images.js";
 import { C_SRC_DIR } from "../runtime/paths.js";
 import { prepareImages, type PreparedEnvironment } from "../runtime/prepare-images.js";
@@ -27,7 +26,8 @@ import type {
   Confirmation,
   Prediction,
 } from "./check-result.js";
-import { collectArtifacts, type CollectedItem } from "./collect.js";
+import { collectElfFiles, type CollectedFile } from "./collect.js";
+import { walkImage } from "./walk-image.js";
 import { ContentsBuilder, type ImageContents } from "./image-contents.js";
 import { ContentsCache } from "./contents-cache.js";
 import { observe } from "./observe.js";
@@ -119,30 +119,25 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
       if (confirm) await confirm(done);
       for (const pending of done) report.artifacts.push(finish(pending));
       log(
-        `checked ${report.artifacts.length} artifact${report.artifacts.length === 1 ? "" : "s"} (${report.counts.files} files looked at)`,
+        `checked ${report.artifacts.length} artifact${report.artifacts.length === 1 ? "" : "s"} (${collection.counts.files} files looked at)`,
       );
     };
 
-    for await (const item of collectArtifacts(
-      options.image
-        ? { image: options.image, signal: options.signal }
-        : { paths: options.targets, signal: options.signal },
-    )) {
+    const collection = collectElfFiles(
+      options.image ? { image: options.image } : { paths: options.targets.map((t) => t.path) },
+      { signal: options.signal, log },
+    );
+    for await (const item of collection) {
       context.stopIfInterrupted();
-      report.counts.files += 1;
       if (item.kind === "skipped") {
-        report.counts.skipped += 1;
-        report.skipped.push({ path: item.path, reason: item.reason });
+        report.skipped.push({ path: item.path, reason: item.skipped });
         continue;
       }
       if (item.kind === "not-elf") {
-        report.counts.notElf += 1;
-        // A file the user named is an answer they asked for; one found in a folder is only counted.
-        if (item.named)
-          report.artifacts.push(notElfArtifact(item.path, item.size, "not an ELF file", selected));
+        // A file the user named is a question they asked; one found in a folder is only counted.
+        report.artifacts.push(notElfArtifact(item.path, item.size, item.why, selected));
         continue;
       }
-      report.counts.elf += 1;
       const pending = analyse(item, selected, contents, libcExports, options.scenarios, report);
       if (!pending) continue;
       chunk.push(pending);
@@ -150,6 +145,12 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
       if (chunk.length >= CHUNK_FILES || chunkBytes >= CHUNK_BYTES) await flush();
     }
     await flush();
+    report.counts = {
+      files: collection.counts.files,
+      elf: collection.counts.elf,
+      notElf: collection.counts.notElf,
+      skipped: report.skipped.length,
+    };
 
     const detected = await Promise.all(context.started().map(async (s) => (await s).detected));
     const cells = report.artifacts.flatMap((a) => a.cells);
@@ -201,7 +202,7 @@ interface Pending {
 let sequence = 0;
 
 function analyse(
-  item: Extract<CollectedItem, { kind: "elf" }>,
+  item: Extract<CollectedFile, { kind: "elf" }>,
   selected: Environment[],
   contents: Map<string, ImageContents>,
   libcExports: { family: LibcFamily; id: string; exports: ReadonlySet<string> }[],
@@ -217,7 +218,6 @@ function analyse(
     return null;
   }
   if (elf.kind === "relocatable" || elf.kind === "core" || elf.kind === "unknown") {
-    report.counts.skipped += 1;
     report.skipped.push({
       path: item.path,
       reason:
@@ -417,10 +417,16 @@ async function contentsOf(prepared: PreparedEnvironment, log: Log): Promise<Imag
   const started = Date.now();
   log(`image ${resolution.tag}: reading its files for the loader's view (once per image)`);
   const builder = new ContentsBuilder();
-  await readImageTree(resolution.tag, {
-    wants: (entry) => builder.wants(entry),
-    visit: (entry, bytes) => builder.add(entry, bytes),
-  });
+  for await (const record of walkImage(resolution.tag, {
+    want: (entry) => (builder.wants({ ...entry, target: entry.linkTarget }) ? "whole" : "none"),
+    log,
+  })) {
+    const { entry, content } = record;
+    builder.add(
+      { path: entry.path, type: entry.type, target: entry.linkTarget, size: entry.size },
+      content.read === "whole" ? content.bytes : null,
+    );
+  }
   const contents = builder.done();
   cache.put(imageId, contents);
   log(
