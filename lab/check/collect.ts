@@ -49,6 +49,8 @@ export type CollectSource = { paths: string[] } | { image: string };
  */
 export type CollectedFile =
   | { kind: "elf"; path: string; size: number; bytes: Buffer }
+  /** A file the user named that is neither ELF nor an archive: an answer they asked for. */
+  | { kind: "not-elf"; path: string; size: number; why: string }
   | { kind: "skipped"; path: string; skipped: string };
 
 /** What the collection met, counted as it goes; final once the iteration has ended. */
@@ -216,7 +218,14 @@ async function* fromFile(
       yield* fromGzip(handle, display, named, walk, context);
     } else {
       context.counts.notElf += 1;
-      if (named) yield skip(context, display, "it is neither an ELF file nor an archive");
+      if (named) {
+        yield {
+          kind: "not-elf",
+          path: display,
+          size: stats.size,
+          why: "neither an ELF file nor an archive",
+        };
+      }
     }
   } finally {
     await handle.close();
@@ -251,7 +260,10 @@ async function* fromGzip(
   if (!isTarHead(peeked.head)) {
     await iterator.return?.();
     context.counts.notElf += 1;
-    if (named) yield skip(context, display, "it is gzip-compressed, but not a tar archive");
+    if (named) {
+      const why = "gzip-compressed, but not a tar archive";
+      yield { kind: "not-elf", path: display, size: (await handle.stat()).size, why };
+    }
     return;
   }
   yield* fromArchive(walkTar(peeked.rest, walk), display, named, context);

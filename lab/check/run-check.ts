@@ -20,7 +20,6 @@ import { fixesFor, hintsFor } from "./advice.js";
 import { cellOf } from "./classify-check.js";
 import type {
   ArtifactFacts,
-  CheckCell,
   CheckedArtifact,
   CheckReport,
   Confirmation,
@@ -76,11 +75,22 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
   for (const environment of targets) {
     contents.set(environment.id, await contentsOf(prepared.get(environment.id)!, log));
   }
-  const libcExports = [...contents].map(([id, c]) => ({
-    family: selected.find((e) => e.id === id)!.family,
-    id,
-    exports: libcExportsOf(c),
-  }));
+  const world: World = {
+    selected,
+    contents,
+    libcExports: [...contents].map(([id, c]) => ({
+      family: selected.find((e) => e.id === id)!.family,
+      id,
+      exports: libcExportsOf(c),
+    })),
+    scenarios: options.scenarios,
+    skipReasons: new Map(
+      selected.map((e) => {
+        const resolution = prepared.get(e.id)!.resolution;
+        return [e.id, isResolved(resolution) ? "" : resolution.unavailable];
+      }),
+    ),
+  };
 
   const executor = new DockerExecutor();
   try {
@@ -135,11 +145,17 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
       }
       if (item.kind === "not-elf") {
         // A file the user named is a question they asked; one found in a folder is only counted.
-        report.artifacts.push(notElfArtifact(item.path, item.size, item.why, selected));
+        await flush(); // reports keep the order the files were found in
+        report.artifacts.push(notElfArtifact(item.path, item.size, item.why, world));
         continue;
       }
-      const pending = analyse(item, selected, contents, libcExports, options.scenarios, report);
-      if (!pending) continue;
+      const pending = analyse(item, world, report);
+      if (pending === null) continue;
+      if ("cells" in pending && !("elf" in pending)) {
+        await flush();
+        report.artifacts.push(pending);
+        continue;
+      }
       chunk.push(pending);
       chunkBytes += item.bytes.byteLength;
       if (chunk.length >= CHUNK_FILES || chunkBytes >= CHUNK_BYTES) await flush();
@@ -201,21 +217,28 @@ interface Pending {
 
 let sequence = 0;
 
+/** What every artifact is checked against: the environments, their images' contents, the lessons. */
+interface World {
+  selected: Environment[];
+  contents: Map<string, ImageContents>;
+  libcExports: { family: LibcFamily; id: string; exports: ReadonlySet<string> }[];
+  scenarios: readonly Scenario[];
+  /** Why an environment has no image (empty for those that have one). */
+  skipReasons: Map<string, string>;
+}
+
 function analyse(
   item: Extract<CollectedFile, { kind: "elf" }>,
-  selected: Environment[],
-  contents: Map<string, ImageContents>,
-  libcExports: { family: LibcFamily; id: string; exports: ReadonlySet<string> }[],
-  scenarios: readonly Scenario[],
+  world: World,
   report: CheckReport,
-): Pending | null {
+): Pending | CheckedArtifact | null {
+  const { selected, contents, libcExports, scenarios, skipReasons } = world;
   let elf: ElfInfo;
   try {
     elf = readElf(item.bytes);
   } catch (error) {
     if (!(error instanceof ElfFormatError)) throw error;
-    report.artifacts.push(notElfArtifact(item.path, item.size, error.message, selected));
-    return null;
+    return notElfArtifact(item.path, item.size, error.message, world);
   }
   if (elf.kind === "relocatable" || elf.kind === "core" || elf.kind === "unknown") {
     report.skipped.push({
@@ -244,7 +267,7 @@ function analyse(
           })
         : null,
       confirmation: null,
-      skipReason: image ? null : "no image for this environment in this mode",
+      skipReason: image ? null : skipReasons.get(environment.id) || null,
     });
   }
   return {
@@ -366,7 +389,7 @@ function notElfArtifact(
   path: string,
   size: number,
   why: string,
-  selected: Environment[],
+  { selected, contents, skipReasons }: World,
 ): CheckedArtifact {
   return {
     path,
@@ -374,15 +397,19 @@ function notElfArtifact(
     facts: null,
     formatError: why,
     hints: [],
-    cells: selected.map((environment) => ({
-      environment: environment.id,
-      prediction: null,
-      confirmation: null,
-      verdict: "not-elf",
-      outcome: "expected-failure",
-      explanation: `${why}: no loader runs it`,
-      fixes: fixesFor("not-elf", environment.family, null),
-    })),
+    cells: selected.map((environment) =>
+      contents.has(environment.id)
+        ? {
+            environment: environment.id,
+            prediction: null,
+            confirmation: null,
+            verdict: "not-elf" as const,
+            outcome: "expected-failure" as const,
+            explanation: `${why}: no loader runs it`,
+            fixes: fixesFor("not-elf", environment.family, null),
+          }
+        : cellOf(environment, null, null, skipReasons.get(environment.id) || null),
+    ),
   };
 }
 
