@@ -133,7 +133,8 @@ function renderCell(
 ): string[] {
   const info = OUTCOME_INFO[cell.outcome];
   const paint = c[info.color];
-  const surprise = info.predicted ? "" : `  ${paint(`[${info.label}]`)}`;
+  // A cell without a verdict already says its outcome in its place.
+  const surprise = info.predicted || cell.verdict === null ? "" : `  ${paint(`[${info.label}]`)}`;
   const lines = [
     `${paint(verdictGlyph(cell))} ${c.bold(label)}  ${paint(verdictLabel(cell))}${surprise}`,
   ];

@@ -120,7 +120,8 @@ function renderCellDetails(cell: CheckCell): string {
   const run = cell.confirmation;
   const parts = [`<h4>${esc(cell.environment)}: ${verdictBadge(cell)} ${badge(cell.outcome)}</h4>`];
   if (p?.message) parts.push(`<p>message: <code>${esc(p.message)}</code></p>`);
-  parts.push(`<p class="why">${esc(cell.explanation)}</p>`);
+  // The prediction's reason is in the table below; an explanation of its own is said here.
+  if (cell.explanation !== p?.reason) parts.push(`<p class="why">${esc(cell.explanation)}</p>`);
   if (p) {
     const missing = missingLines(p);
     if (missing.length > 0)

@@ -28,7 +28,7 @@ export function checkSuite(result: RunResult, checks: CheckReport): Suite {
     {
       targets: checks.targets.join(" "),
       image: checks.image ?? "none",
-      "run arguments": checks.runArgs ? checks.runArgs.join(" ") : "not run (--no-run)",
+      "run arguments": checks.runArgs ? checks.runArgs.join(" ") || "none" : "not run (--no-run)",
       "files looked at": String(checks.counts.files),
       "ELF files": String(checks.counts.elf),
       "not ELF": String(checks.counts.notElf),

@@ -145,7 +145,7 @@ function renderToolbar(result: RunResult): string {
     .map((s) => `<a href="#scenario-${esc(s.id)}">${esc(s.id)}</a>`)
     .join(" · ");
   return `<nav class="toolbar">
-<span>Scenarios: ${links}</span>
+${links ? `<span>Scenarios: ${links}</span>` : ""}
 <label><input type="checkbox" id="only-surprises"> only unexpected cases</label>
 <button type="button" id="expand-all">expand all outputs</button>
 <button type="button" id="collapse-all">collapse all</button>
@@ -399,7 +399,7 @@ const SCRIPT = `
     document.body.classList.toggle("only-surprises", only.checked);
   });
   function openAll(open) {
-    document.querySelectorAll("table.cases details").forEach(function (d) { d.open = open; });
+    document.querySelectorAll("table.cases details, details.artifact-details").forEach(function (d) { d.open = open; });
   }
   document.getElementById("expand-all").addEventListener("click", function () { openAll(true); });
   document.getElementById("collapse-all").addEventListener("click", function () { openAll(false); });

@@ -24,7 +24,25 @@ function hostileResult(): RunResult {
   return recountChecks(result);
 }
 
+/** The musl-built hello with no image for glibc and the engine failing under musl. */
+function skippedAndBroken(): RunResult {
+  const result = structuredClone(CHECK_RESULT);
+  const [first, second] = result.checks?.artifacts[1]?.cells ?? [];
+  if (!first || !second) throw new Error("fixture changed");
+  Object.assign(first, { outcome: "skipped", verdict: null, explanation: "no image for glibc" });
+  Object.assign(second, { outcome: "infra-error", verdict: null, explanation: "docker died" });
+  return recountChecks(result);
+}
+
 describe("check: console", () => {
+  test("a skipped cell and an infra error say so, once", () => {
+    const text = plain(skippedAndBroken());
+    expect(text).toMatch(/- glibc +skipped +│/);
+    expect(text).toContain("why skipped: no image for glibc");
+    expect(text).toMatch(/! musl +INFRA ERROR +│/);
+    expect(text).toContain("Predictions wrong or the lab failed: exit status 2.");
+  });
+
   test("a box per artifact, the summary, colour off (snapshot)", async () => {
     const text = plain(CHECK_RESULT);
     expect(text).not.toMatch(/\u001b\[/);
@@ -218,12 +236,7 @@ describe("check: JUnit", () => {
   });
 
   test("skipped cells are skipped, infra errors are errors", () => {
-    const result = structuredClone(CHECK_RESULT);
-    const [first, second] = result.checks?.artifacts[1]?.cells ?? [];
-    if (!first || !second) throw new Error("fixture changed");
-    Object.assign(first, { outcome: "skipped", verdict: null, explanation: "no image for glibc" });
-    Object.assign(second, { outcome: "infra-error", verdict: null, explanation: "docker died" });
-    const suite = checkSuiteOf(recountChecks(result));
+    const suite = checkSuiteOf(skippedAndBroken());
     expect(suite.testcase[3]?.skipped?.["@_message"]).toBe("no image for glibc");
     expect(suite.testcase[4]?.error?.["@_message"]).toBe("docker died");
     expect([suite["@_failures"], suite["@_errors"], suite["@_skipped"]]).toEqual(["7", "1", "1"]);
