@@ -209,7 +209,7 @@ export function renderCheckSummary(
       : `predicted, then run${checks.runArgs.length > 0 ? ` with ${checks.runArgs.join(" ")}` : ""} in each environment`;
   const lines = [
     row("checked", escapeControl(what)),
-    row("", how),
+    row("", escapeControl(how)),
     "",
     row("artifacts checked", String(s.artifacts)),
     row("  run everywhere", c.green(String(s.runEverywhere))),
