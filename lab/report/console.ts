@@ -4,6 +4,7 @@ import { OUTCOME_INFO, type Outcome } from "../classify/outcomes.js";
 import type { BaselineComparison, CaseResult, RunResult, ScenarioResult } from "../run-result.js";
 import Table from "cli-table3";
 import { box, visibleLength } from "./box.js";
+import { renderCheckArtifacts, renderCheckSummary } from "./check-console.js";
 import { describeChange } from "./describe-change.js";
 import {
   adviceViews,
@@ -24,15 +25,20 @@ export interface ConsoleOptions {
 
 const MAX_OUTPUT_LINES = 12;
 
-/** The lab printout: a title box, a box per scenario, a summary box. A view of one RunResult. */
+/**
+ * The lab printout: a title box, a box per scenario (or, for `check`, per artifact), a summary
+ * box. A view of one RunResult.
+ */
 export function renderConsole(result: RunResult, options: ConsoleOptions): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const width = Math.max(60, options.width);
+  const checks = result.checks;
   return [
     renderTitle(result, c, width),
     ...result.scenarios.flatMap((scenario) => renderScenario(result, scenario, c, width)),
+    ...(checks ? renderCheckArtifacts(checks, c, width) : []),
     ...(result.baseline ? [renderBaseline(result.baseline, c, width)] : []),
-    renderSummary(result, c, width),
+    checks ? renderCheckSummary(result, checks, c, width) : renderSummary(result, c, width),
   ].join("\n");
 }
 
@@ -279,7 +285,8 @@ export function renderCase(
   return lines;
 }
 
-function excerpt(text: string): string[] {
+/** The first MAX_OUTPUT_LINES lines of an output, and how many more the JSON report has. */
+export function excerpt(text: string): string[] {
   if (text === "") return [];
   const lines = text.split("\n");
   if (lines.length <= MAX_OUTPUT_LINES) return lines;

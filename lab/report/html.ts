@@ -1,5 +1,6 @@
 import { OUTCOME_INFO, OUTCOMES, type Outcome } from "../classify/outcomes.js";
 import type { CaseResult, RunResult, ScenarioResult } from "../run-result.js";
+import { CHECK_STYLE, renderCheckSection } from "./check-html.js";
 import { describeChange } from "./describe-change.js";
 import { escapeHtml as esc } from "./escape-html.js";
 import {
@@ -42,7 +43,7 @@ export function renderHtml(result: RunResult): string {
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${esc(title)}</title>`,
-    `<style>${STYLE}${badgeStyles()}</style>`,
+    `<style>${STYLE}${badgeStyles()}${result.checks ? CHECK_STYLE : ""}</style>`,
     "</head>",
     "<body>",
     renderHeader(result),
@@ -50,6 +51,7 @@ export function renderHtml(result: RunResult): string {
     result.baseline ? renderBaseline(result) : "",
     renderToolbar(result),
     ...result.scenarios.map((scenario) => renderScenario(result, scenario)),
+    result.checks ? renderCheckSection(result, result.checks) : "",
     `<footer>musl-lab ${esc(result.tool.version)} · JSON report schema version ${result.schemaVersion}</footer>`,
     `<script>${SCRIPT}</script>`,
     "</body>",
@@ -58,7 +60,8 @@ export function renderHtml(result: RunResult): string {
   ].join("\n");
 }
 
-function badge(outcome: Outcome): string {
+/** An outcome as a coloured badge (glyph and label), the page's one way to show an outcome. */
+export function badge(outcome: Outcome): string {
   const info = OUTCOME_INFO[outcome];
   return `<span class="badge o-${outcome}">${esc(info.glyph)} ${esc(info.label)}</span>`;
 }
@@ -73,10 +76,14 @@ function renderHeader(result: RunResult): string {
   const s = result.summary;
   const exit =
     result.exitStatus === 0
-      ? "Everything behaved as the scenarios predict"
+      ? result.checks
+        ? "Every artifact runs in every environment, as predicted"
+        : "Everything behaved as the scenarios predict"
       : result.exitStatus === 2
         ? "The infrastructure failed under some cases"
-        : "Unexpected results or regressions";
+        : result.checks
+          ? "Some artifacts do not run everywhere, or a prediction was wrong"
+          : "Unexpected results or regressions";
   const counts = OUTCOMES.filter((o) => s[o] > 0)
     .map((o) => `<li>${badge(o)} <strong>${s[o]}</strong></li>`)
     .join("");
@@ -86,7 +93,7 @@ function renderHeader(result: RunResult): string {
       : "";
   return `<header>
 <h1>musl-lab: how programs behave on glibc and on musl</h1>
-<p class="meta">started ${esc(result.startedAt)} · ${(result.durationMs / 1000).toFixed(1)} s · images: ${esc(result.images)} · ${s.total} cases</p>
+<p class="meta">started ${esc(result.startedAt)} · ${(result.durationMs / 1000).toFixed(1)} s · images: ${esc(result.images)} · ${s.total} ${result.checks ? "checks" : "cases"}</p>
 <p class="exit exit-${result.exitStatus}">${esc(exit)} (exit status ${result.exitStatus})</p>
 <ul class="counts">${counts}</ul>
 ${setup}
@@ -138,7 +145,7 @@ function renderToolbar(result: RunResult): string {
     .map((s) => `<a href="#scenario-${esc(s.id)}">${esc(s.id)}</a>`)
     .join(" · ");
   return `<nav class="toolbar">
-<span>Scenarios: ${links}</span>
+${links ? `<span>Scenarios: ${links}</span>` : ""}
 <label><input type="checkbox" id="only-surprises"> only unexpected cases</label>
 <button type="button" id="expand-all">expand all outputs</button>
 <button type="button" id="collapse-all">collapse all</button>
@@ -392,7 +399,7 @@ const SCRIPT = `
     document.body.classList.toggle("only-surprises", only.checked);
   });
   function openAll(open) {
-    document.querySelectorAll("table.cases details").forEach(function (d) { d.open = open; });
+    document.querySelectorAll("table.cases details, details.artifact-details").forEach(function (d) { d.open = open; });
   }
   document.getElementById("expand-all").addEventListener("click", function () { openAll(true); });
   document.getElementById("collapse-all").addEventListener("click", function () { openAll(false); });

@@ -1,6 +1,7 @@
-import { OUTCOME_INFO } from "../classify/outcomes.js";
+import { OUTCOME_INFO, type Outcome } from "../classify/outcomes.js";
 import type { BaselineChange, CaseResult, RunResult } from "../run-result.js";
 import type { Expectation } from "../scenarios/schema.js";
+import { checkSuite } from "./check-junit.js";
 import { describeChange } from "./describe-change.js";
 import { runStatus } from "./scenario-views.js";
 
@@ -24,6 +25,7 @@ export function renderJunit(result: RunResult): string {
       ),
     );
   });
+  if (result.checks) suites.push(checkSuite(result, result.checks));
   if (result.baseline) suites.push(baselineSuite(result));
   const counts = totals(suites);
   return [
@@ -35,50 +37,85 @@ export function renderJunit(result: RunResult): string {
   ].join("\n");
 }
 
-interface Testcase {
+export interface Testcase {
   xml: string;
   status: "passed" | "failure" | "error" | "skipped";
   durationMs: number;
 }
 
-interface Suite extends Omit<Testcase, "status"> {
+export interface Suite extends Omit<Testcase, "status"> {
   cases: Testcase[];
 }
 
 function testcase(c: CaseResult): Testcase {
   const info = OUTCOME_INFO[c.outcome];
-  const classname = `musl-lab.${c.scenario}.${c.environment}`;
-  const output = [
-    c.title,
-    ...(c.build ? [`built in ${c.build.builtIn}: ${c.build.command}`] : []),
-    ...(c.command ? [`$ ${c.command}`, c.stdout.trimEnd()] : []),
-    `outcome: ${info.label}: ${c.explanation}`,
-  ].filter(Boolean);
+  return testcaseOf({
+    classname: `musl-lab.${c.scenario}.${c.environment}`,
+    name: c.id,
+    durationMs: c.durationMs,
+    outcome: c.outcome,
+    explanation: c.explanation,
+    failure: info.predicted
+      ? null
+      : {
+          message: `${info.label}: ${c.mismatches[0] ?? c.explanation}`,
+          type: c.outcome,
+          text: failureText(c),
+        },
+    output: [
+      c.title,
+      ...(c.build ? [`built in ${c.build.builtIn}: ${c.build.command}`] : []),
+      ...(c.command ? [`$ ${c.command}`, c.stdout.trimEnd()] : []),
+      `outcome: ${info.label}: ${c.explanation}`,
+    ],
+    stderr: c.stderr,
+  });
+}
+
+/** What one testcase says, in the words of the result it comes from. */
+export interface TestcaseContent {
+  classname: string;
+  name: string;
+  durationMs: number;
+  outcome: Outcome;
+  /** The skip reason or the infrastructure's error, for those outcomes. */
+  explanation: string;
+  /** Null when it passed (a skip or an infra error takes precedence). */
+  failure: { message: string; type: string; text: string } | null;
+  /** Lines for <system-out>; empty ones are left out. */
+  output: string[];
+  stderr: string;
+}
+
+/** Skipped cases are skipped with their reason, infra errors are errors, failures fail. */
+export function testcaseOf(content: TestcaseContent): Testcase {
   const body: string[] = [];
   let status: Testcase["status"] = "passed";
-  if (c.outcome === "skipped") {
+  if (content.outcome === "skipped") {
     status = "skipped";
-    body.push(`<skipped message="${attr(c.explanation)}"/>`);
-  } else if (c.outcome === "infra-error") {
+    body.push(`<skipped message="${attr(content.explanation)}"/>`);
+  } else if (content.outcome === "infra-error") {
     status = "error";
     body.push(
-      `<error message="${attr(c.explanation)}" type="infra-error">${text(c.explanation)}</error>`,
+      `<error message="${attr(content.explanation)}" type="infra-error">${text(content.explanation)}</error>`,
     );
-  } else if (!info.predicted) {
+  } else if (content.failure) {
     status = "failure";
-    const message = `${info.label}: ${c.mismatches[0] ?? c.explanation}`;
+    const { message, type, text: failure } = content.failure;
     body.push(
-      `<failure message="${attr(message)}" type="${c.outcome}">${text(failureText(c))}</failure>`,
+      `<failure message="${attr(message)}" type="${attr(type)}">${text(failure)}</failure>`,
     );
   }
-  body.push(`<system-out>${text(output.join("\n"))}</system-out>`);
-  if (c.stderr.trim()) body.push(`<system-err>${text(c.stderr.trimEnd())}</system-err>`);
+  body.push(`<system-out>${text(content.output.filter(Boolean).join("\n"))}</system-out>`);
+  if (content.stderr.trim()) {
+    body.push(`<system-err>${text(content.stderr.trimEnd())}</system-err>`);
+  }
   const xml = [
-    `    <testcase classname="${attr(classname)}" name="${attr(c.id)}" time="${seconds(c.durationMs)}">`,
+    `    <testcase classname="${attr(content.classname)}" name="${attr(content.name)}" time="${seconds(content.durationMs)}">`,
     ...body.map((line) => `      ${line}`),
     "    </testcase>",
   ].join("\n");
-  return { xml, status, durationMs: c.durationMs };
+  return { xml, status, durationMs: content.durationMs };
 }
 
 /** What was predicted against what happened, in the words a CI log reader needs. */
@@ -164,7 +201,7 @@ function baselineCase(change: BaselineChange, accepted: boolean): Testcase {
   };
 }
 
-function suite(
+export function suite(
   result: RunResult,
   name: string,
   properties: Record<string, string>,
