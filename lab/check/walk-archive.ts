@@ -135,6 +135,8 @@ export async function* walkTar(
     if (fed.error) throw fed.error;
   } finally {
     extract.destroy();
+    // A file's or the engine's stream stops at once, not at its next chunk.
+    (source as { destroy?: () => void }).destroy?.();
   }
 }
 
