@@ -135,6 +135,8 @@ export async function* walkTar(
     if (fed.error) throw fed.error;
   } finally {
     extract.destroy();
+    // A file's or the engine's stream stops at once, not at its next chunk.
+    (source as { destroy?: () => void }).destroy?.();
   }
 }
 
@@ -220,33 +222,51 @@ async function readContent(
   if (want === "none") return { read: "none" };
   const max = options.limits.maxElfBytes;
   if (want === "whole" && entry.size > max) return { read: "too-large" };
+  // The head is gathered first; an ELF file then gets one buffer of its declared size that the
+  // chunks are copied into as they come. Keeping the chunks and concatenating at the end would
+  // hold each file twice at the end, and keep alive the whole socket reads the chunks are slices
+  // of.
   const parts: Buffer[] = [];
+  let whole: Buffer | null = null;
   let got = 0;
-  let decided = want === "whole";
   const decide = (): EntryContent | null => {
-    const head = Buffer.concat(parts, got).subarray(0, HEAD_BYTES);
-    if (contentKind(head) !== "elf") return { read: "head", head: Buffer.from(head) };
-    if (entry.size > max) return { read: "too-large", head: Buffer.from(head) };
-    decided = true;
+    const head = Buffer.from(Buffer.concat(parts, got).subarray(0, HEAD_BYTES));
+    if (want === "whole-if-elf" && contentKind(head) !== "elf") return { read: "head", head };
+    if (entry.size > max) return { read: "too-large", head };
+    whole = Buffer.allocUnsafeSlow(entry.size);
+    for (const [offset, part] of offsets(parts)) part.copy(whole, offset);
+    parts.length = 0;
     return null;
   };
   for (;;) {
     const next = await chunks.next();
     if (next.done) break;
-    parts.push(next.value);
-    got += next.value.length;
+    const chunk = next.value;
     // A size the archive declared wrongly is caught by the parser; this bounds memory anyway.
-    if (got > max) return { read: "too-large" };
-    if (!decided && got >= Math.min(HEAD_BYTES, entry.size)) {
+    if (got + chunk.length > entry.size) return { read: "too-large" };
+    if (whole) chunk.copy(whole, got);
+    else parts.push(chunk);
+    got += chunk.length;
+    if (!whole && got >= Math.min(HEAD_BYTES, entry.size)) {
       const early = decide();
       if (early) return early;
     }
   }
-  if (!decided) {
+  if (!whole) {
     const early = decide();
     if (early) return early;
   }
-  return { read: "whole", bytes: Buffer.concat(parts, got) };
+  return { read: "whole", bytes: (whole as Buffer | null)?.subarray(0, got) ?? Buffer.alloc(0) };
+}
+
+/** Each buffer with the offset it starts at when they are laid end to end. */
+function offsets(parts: Buffer[]): [number, Buffer][] {
+  let offset = 0;
+  return parts.map((part) => {
+    const at = offset;
+    offset += part.length;
+    return [at, part];
+  });
 }
 
 /**

@@ -2,12 +2,7 @@ import { InfrastructureError, isLabError } from "../errors.js";
 import type { Log } from "../runtime/docker-engine.js";
 import { exportImage } from "../runtime/export-image.js";
 import { IMAGE_LIMITS } from "./collect-limits.js";
-import {
-  ArchiveProblem,
-  walkTar,
-  type ArchiveRecord,
-  type WalkArchiveOptions,
-} from "./walk-archive.js";
+import { walkTar, type ArchiveRecord, type WalkArchiveOptions } from "./walk-archive.js";
 
 /** What walkImage needs: the tar walk's options (limits default to IMAGE_LIMITS) and a log. */
 export type WalkImageOptions = Omit<WalkArchiveOptions, "limits"> &
@@ -29,7 +24,8 @@ export async function* walkImage(
     yield* walkTar(exported.tar, { ...options, limits: options.limits ?? IMAGE_LIMITS });
   } catch (error) {
     if (isLabError(error)) throw error;
-    const why = error instanceof ArchiveProblem ? error.message : String(error);
+    // An ArchiveProblem (a tar that does not parse, a limit) or the engine's stream breaking off.
+    const why = error instanceof Error ? error.message : String(error);
     throw new InfrastructureError(`reading the filesystem of image "${image}" failed: ${why}`);
   } finally {
     await exported.remove();

@@ -4,7 +4,7 @@ import type { ArchiveEntry } from "../../lab/check/walk-archive.js";
 import { walkImage } from "../../lab/check/walk-image.js";
 import { ENVIRONMENTS } from "../../lab/environments/index.js";
 import type { Environment } from "../../lab/environments/schema.js";
-import { UsageError } from "../../lab/errors.js";
+import { InterruptedError, UsageError } from "../../lab/errors.js";
 import { containersNotRemoved } from "../../lab/runtime/container-registry.js";
 import { isResolved, type ResolvedImage } from "../../lab/runtime/images.js";
 import { prepareImages } from "../../lab/runtime/prepare-images.js";
@@ -76,4 +76,17 @@ test("a loop that stops early still removes the container", async () => {
     if (item.kind === "elf") break;
   }
   expect(await countRunContainers()).toBe(before);
+});
+
+test("Ctrl-C during the export ends it with the InterruptedError and removes the container", async () => {
+  const before = await countRunContainers();
+  const controller = new AbortController();
+  const collect = async () => {
+    for await (const item of collectElfFiles({ image: tag }, { signal: controller.signal })) {
+      if (item.kind === "elf") controller.abort(new InterruptedError("SIGINT"));
+    }
+  };
+  await expect(collect()).rejects.toThrow(InterruptedError);
+  expect(await countRunContainers()).toBe(before);
+  expect(containersNotRemoved().ids).toEqual([]);
 });
