@@ -104,7 +104,8 @@ Your own programs:
                          everywhere. Takes --env, --images and the report options below
   check --image IMAGE    every ELF file inside a local Docker image (never pulled)
   --run ARGS             what a confirming run passes an executable, split on spaces (default:
-                         --version); shared objects are loaded by a dlopen probe instead
+                         --version; write --run='--help -v' when ARGS starts with a dash);
+                         shared objects are loaded by a dlopen probe instead
   --no-run               stop after the prediction: nothing is started
 
 Images:

@@ -84,8 +84,11 @@ export async function collectAll(source: CollectSource, options: CollectOptions 
 
 /** The ELF paths and the skipped paths with their reasons, for `toEqual`. */
 export function summary(items: CollectedFile[]) {
+  const notElf = items.flatMap((i) => (i.kind === "not-elf" ? [`${i.path}: ${i.why}`] : []));
   return {
     elf: items.flatMap((i) => (i.kind === "elf" ? [i.path] : [])),
     skipped: items.flatMap((i) => (i.kind === "skipped" ? [`${i.path}: ${i.skipped}`] : [])),
+    // Only named files that are not ELF come back as answers: most tests have none.
+    ...(notElf.length > 0 ? { notElf } : {}),
   };
 }
