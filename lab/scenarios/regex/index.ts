@@ -7,8 +7,7 @@ import { report } from "./report.js";
 export const regex = {
   id: "regex",
   title: "POSIX regex: the ERE back-reference that silently stops matching on musl",
-  summary:
-    "regcomp/regexec per libc: ERE \\1, intervals, GNU escapes, REG_ICASE, error codes and texts",
+  summary: "regcomp/regexec per libc: ERE \\1, intervals, GNU escapes, REG_ICASE, error texts",
   description:
     "POSIX defines back-references only for basic regular expressions; in an ERE `\\1` is " +
     "undefined. glibc takes it as a back-reference anyway. musl's TRE-based regcomp accepts the " +
