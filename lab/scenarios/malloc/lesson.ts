@@ -18,7 +18,7 @@ export const lesson = {
     {
       text:
         "realloc(p, 0): glibc frees the block and returns NULL (REALLOC_ZERO_BYTES_FREES); musl " +
-        "treats 0 as a small size and returns the same pointer, still allocated. Both are " +
+        "treats 0 as a size like any other: a small block is shrunk in place and the same pointer comes back, still allocated. Both are " +
         "allowed by C17, and C23 gave up on the call altogether.",
       sources: ["c-standard-realloc", "glibc-malloc-source", "musl-mallocng-source"],
     },

@@ -53,8 +53,11 @@ export const lesson = {
       tool: "gcc -Wall",
       command: "gcc -O2 -Wall -c file.c",
       shows:
-        "-Wformat-overflow warns \"'%s' directive argument is null\" when GCC can see the NULL; " +
-        "a NULL that arrives at run time shows only in a debugger.",
+        'When GCC can see the NULL (gcc 14, measured): printf("%s|\\n", NULL) warns ' +
+        "\"'%s' directive argument is null [-Wformat-overflow=]\" (snprintf: " +
+        '-Wformat-truncation=), and printf("%s\\n", NULL), already rewritten, warns ' +
+        '"argument 1 null where non-null expected [-Wnonnull]": the warning about puts. A ' +
+        "NULL that arrives at run time shows only in a debugger.",
     },
     {
       tool: "gdb",
