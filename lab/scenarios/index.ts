@@ -6,6 +6,8 @@ import { hello } from "./hello/index.js";
 import { locale } from "./locale/index.js";
 import { qsort } from "./qsort/index.js";
 import { regex } from "./regex/index.js";
+import { malloc } from "./malloc/index.js";
+import { printf } from "./printf/index.js";
 import { threadStack } from "./thread-stack/index.js";
 import { ScenarioSchema, VALUE_PLACEHOLDER, type Case, type Scenario } from "./schema.js";
 
@@ -13,7 +15,7 @@ import { ScenarioSchema, VALUE_PLACEHOLDER, type Case, type Scenario } from "./s
  * Every scenario the lab runs, in the order `npm run lab` runs them. Each lives in its own folder
  * (cases, report layout, lesson): adding a scenario is its folder, its probe and its test.
  */
-const SCENARIO_DATA: unknown[] = [hello, threadStack, dns, locale, regex, qsort];
+const SCENARIO_DATA: unknown[] = [hello, threadStack, dns, locale, regex, malloc, qsort, printf];
 
 /** Parses scenario data once, at the edge; inside the lab the types are trusted. */
 export function loadScenarios(data: unknown[] = SCENARIO_DATA): Scenario[] {

@@ -16,7 +16,9 @@ describe("lesson data", () => {
       "dns",
       "locale",
       "regex",
+      "malloc",
       "qsort",
+      "printf",
     ]);
     for (const scenario of scenarios) {
       const lesson = scenario.lesson;
