@@ -2,6 +2,7 @@ import { ENVIRONMENTS } from "../environments/index.js";
 import { ConfigurationError, describeIssue } from "../errors.js";
 import { SEARCH_FACT_KEYS } from "../measure/find-limit.js";
 import { dns } from "./dns/index.js";
+import { getopt } from "./getopt/index.js";
 import { hello } from "./hello/index.js";
 import { iconv } from "./iconv/index.js";
 import { locale } from "./locale/index.js";
@@ -12,7 +13,7 @@ import { ScenarioSchema, VALUE_PLACEHOLDER, type Case, type Scenario } from "./s
  * Every scenario the lab runs, in the order `npm run lab` runs them. Each lives in its own folder
  * (cases, report layout, lesson): adding a scenario is its folder, its probe and its test.
  */
-const SCENARIO_DATA: unknown[] = [hello, threadStack, dns, locale, iconv];
+const SCENARIO_DATA: unknown[] = [hello, threadStack, dns, locale, iconv, getopt];
 
 /** Parses scenario data once, at the edge; inside the lab the types are trusted. */
 export function loadScenarios(data: unknown[] = SCENARIO_DATA): Scenario[] {
