@@ -10,7 +10,14 @@ const exercises = loadExercises(scenarios);
 
 describe("lesson data", () => {
   test("every core scenario has a lesson: concept, differences with sources, diagnosis, fixes, 3 questions", () => {
-    expect(scenarios.map((s) => s.id)).toEqual(["hello", "thread-stack", "dns", "locale"]);
+    expect(scenarios.map((s) => s.id)).toEqual([
+      "hello",
+      "thread-stack",
+      "dns",
+      "locale",
+      "iconv",
+      "getopt",
+    ]);
     for (const scenario of scenarios) {
       const lesson = scenario.lesson;
       expect(lesson, scenario.id).toBeDefined();
