@@ -85,19 +85,25 @@ static size_t load_text(char *buffer) {
   return n;
 }
 
+/* The bytes as hex digits, or "(empty)": a buffer of 2 * n + 8 bytes at least. */
+static const char *to_hex(char *hex, const char *bytes, size_t n) {
+  size_t h = 0;
+  for (size_t i = 0; i < n; i++) h += (size_t)sprintf(hex + h, "%02x", (unsigned char)bytes[i]);
+  hex[h] = '\0';
+  return h ? hex : "(empty)";
+}
+
 static void print_output(const char *out, size_t n) {
   char shown[1024], hex[1024];
-  size_t s = 0, h = 0;
+  size_t s = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)out[i];
     if (c >= 0x20 && c < 0x7f && c != '\\') shown[s++] = (char)c;
     else s += (size_t)sprintf(shown + s, "\\x%02x", c);
-    h += (size_t)sprintf(hex + h, "%02x", c);
   }
   shown[s] = '\0';
-  hex[h] = '\0';
   fact("out", "%s", shown);
-  fact("hex", "%s", h ? hex : "(empty)");
+  fact("hex", "%s", to_hex(hex, out, n));
 }
 
 static int convert(const char *to) {
@@ -166,10 +172,7 @@ static int charsets(void) {
     fact("sjis.ret", "%ld", r == (size_t)-1 ? -1L : (long)r);
     fact("sjis.errno", "%s", r == (size_t)-1 ? errno_name(errno) : "none");
     char hex[64];
-    size_t h = 0;
-    for (char *p = out; p < o; p++) h += (size_t)sprintf(hex + h, "%02x", (unsigned char)*p);
-    hex[h] = '\0';
-    fact("sjis.hex", "%s", h ? hex : "(empty)");
+    fact("sjis.hex", "%s", to_hex(hex, out, (size_t)(o - out)));
     iconv_close(cd);
   }
   return 0;

@@ -1,59 +1,24 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { classify, selectExpectation, type Observation } from "../../../lab/classify/classify.js";
+import { classify, selectExpectation } from "../../../lab/classify/classify.js";
 import { parseMeasurements } from "../../../lab/classify/measurements.js";
-import type { LibcFamily } from "../../../lab/environments/schema.js";
 import { getopt } from "../../../lab/scenarios/getopt/index.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
 import type { Case } from "../../../lab/scenarios/schema.js";
+import {
+  RECORDED_ENVIRONMENTS,
+  ranWith,
+  recordedSection,
+  type RecordedEnvironment,
+} from "./recorded-output.js";
 
 const FIXTURES = join(import.meta.dirname, "../../fixtures/getopt");
 const [scenario] = loadScenarios([getopt]);
 
-const ENVIRONMENTS = [
-  { id: "glibc", file: "glibc-2.41.txt", libc: { family: "glibc" as LibcFamily, version: "2.41" } },
-  { id: "musl", file: "musl-1.2.5.txt", libc: { family: "musl" as LibcFamily, version: "1.2.5" } },
-  {
-    id: "musl-1.2.3",
-    file: "musl-1.2.3.txt",
-    libc: { family: "musl" as LibcFamily, version: "1.2.3" },
-  },
-  {
-    id: "glibc-2.36",
-    file: "glibc-2.36.txt",
-    libc: { family: "glibc" as LibcFamily, version: "2.36" },
-  },
-];
+const ENVIRONMENTS = RECORDED_ENVIRONMENTS;
+const section = (file: string, header: string) => recordedSection(FIXTURES, file, header);
 
-/** One recorded section (`### header`), or null when that run was not recorded. */
-function section(file: string, header: string): string | null {
-  const text = readFileSync(join(FIXTURES, file), "utf8");
-  const start = text.indexOf(`### ${header}\n`);
-  if (start < 0) return null;
-  const body = text.slice(start + header.length + 5);
-  const end = body.indexOf("\n### ");
-  return end < 0 ? body : body.slice(0, end + 1);
-}
-
-function ranWith(stdout: string, stderr = ""): Observation {
-  return {
-    kind: "ran",
-    exitCode: 0,
-    signal: null,
-    stdout,
-    stderr,
-    timedOut: false,
-    durationMs: 5,
-    measurements: parseMeasurements(stdout),
-  };
-}
-
-function verdictOf(
-  testCase: Case,
-  environment: (typeof ENVIRONMENTS)[number],
-  file = environment.file,
-) {
+function verdictOf(testCase: Case, environment: RecordedEnvironment, file = environment.file) {
   const stdout = section(file, testCase.id)!;
   const stderr = section(file, `${testCase.id} stderr`) ?? "";
   return classify(

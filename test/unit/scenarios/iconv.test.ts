@@ -1,55 +1,24 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { classify, selectExpectation, type Observation } from "../../../lab/classify/classify.js";
+import { classify, selectExpectation } from "../../../lab/classify/classify.js";
 import { parseMeasurements } from "../../../lab/classify/measurements.js";
-import type { LibcFamily } from "../../../lab/environments/schema.js";
 import { iconv } from "../../../lab/scenarios/iconv/index.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
 import type { Case } from "../../../lab/scenarios/schema.js";
+import {
+  RECORDED_ENVIRONMENTS,
+  ranWith,
+  recordedSection,
+  type RecordedEnvironment,
+} from "./recorded-output.js";
 
 const FIXTURES = join(import.meta.dirname, "../../fixtures/iconv");
 const [scenario] = loadScenarios([iconv]);
 
-const ENVIRONMENTS = [
-  { id: "glibc", file: "glibc-2.41.txt", libc: { family: "glibc" as LibcFamily, version: "2.41" } },
-  { id: "musl", file: "musl-1.2.5.txt", libc: { family: "musl" as LibcFamily, version: "1.2.5" } },
-  {
-    id: "musl-1.2.3",
-    file: "musl-1.2.3.txt",
-    libc: { family: "musl" as LibcFamily, version: "1.2.3" },
-  },
-  {
-    id: "glibc-2.36",
-    file: "glibc-2.36.txt",
-    libc: { family: "glibc" as LibcFamily, version: "2.36" },
-  },
-];
+const ENVIRONMENTS = RECORDED_ENVIRONMENTS;
+const section = (file: string, header: string) => recordedSection(FIXTURES, file, header);
 
-/** The probe's real output for one case, cut out of a fixture file by its `### case` header. */
-function section(file: string, caseId: string): string | null {
-  const text = readFileSync(join(FIXTURES, file), "utf8");
-  const start = text.indexOf(`### ${caseId}\n`);
-  if (start < 0) return null;
-  const body = text.slice(start + caseId.length + 5);
-  const end = body.indexOf("\n### ");
-  return end < 0 ? body : body.slice(0, end + 1);
-}
-
-function ranWith(stdout: string): Observation {
-  return {
-    kind: "ran",
-    exitCode: 0,
-    signal: null,
-    stdout,
-    stderr: "",
-    timedOut: false,
-    durationMs: 5,
-    measurements: parseMeasurements(stdout),
-  };
-}
-
-function verdictOf(testCase: Case, environment: (typeof ENVIRONMENTS)[number], stdout: string) {
+function verdictOf(testCase: Case, environment: RecordedEnvironment, stdout: string) {
   return classify(
     testCase.role,
     selectExpectation(testCase.expect, environment.libc),
