@@ -106,17 +106,20 @@ static void print_output(const char *out, size_t n) {
   fact("hex", "%s", to_hex(hex, out, n));
 }
 
+/* iconv_open(to, "UTF-8"), its outcome printed as `open=ok` or `open=<errno name>`. */
+static iconv_t open_reported(const char *to) {
+  errno = 0;
+  iconv_t cd = iconv_open(to, "UTF-8");
+  fact("open", "%s", cd == (iconv_t)-1 ? errno_name(errno) : "ok");
+  return cd;
+}
+
 static int convert(const char *to) {
   const char *loc = setlocale(LC_ALL, "");
   fact("locale", "%s", loc ? loc : "NULL");
   fact("codeset", "%s", nl_langinfo(CODESET));
-  errno = 0;
-  iconv_t cd = iconv_open(to, "UTF-8");
-  if (cd == (iconv_t)-1) {
-    fact("open", "%s", errno_name(errno));
-    return 0;
-  }
-  fact("open", "%s", "ok");
+  iconv_t cd = open_reported(to);
+  if (cd == (iconv_t)-1) return 0;
   char input[64], out[256];
   size_t in_left = load_text(input), out_left = sizeof out;
   char *in = input, *o = out;
@@ -219,12 +222,8 @@ static int fix_translit(void) {
 }
 
 static int fix_fallback(const char *to) {
-  iconv_t cd = iconv_open(to, "UTF-8");
-  if (cd == (iconv_t)-1) {
-    fact("open", "%s", errno_name(errno));
-    return 0;
-  }
-  fact("open", "%s", "ok");
+  iconv_t cd = open_reported(to);
+  if (cd == (iconv_t)-1) return 0;
   char input[64], out[256];
   size_t n = load_text(input), o = 0;
   int fallbacks = 0;
