@@ -79,7 +79,8 @@ export const lesson = {
       how: "Use getopt_long (with an empty or real long-option table) instead of getopt.",
       whenToChoose:
         "When the calling convention puts options after operands (mount(8) helpers: " +
-        "`helper dev dir -o opts`) and both libcs must find them.",
+        "`helper dev dir -o opts`) and both libcs must find them. Under POSIXLY_CORRECT " +
+        "glibc's getopt_long stops at the first operand again (case long-posixly-correct).",
       provenBy: "fix-getopt-long",
     },
     {
