@@ -4,7 +4,9 @@ import { ConfigurationError, describeIssue } from "../errors.js";
 import { C_SRC_DIR } from "../runtime/paths.js";
 import type { Scenario } from "../scenarios/schema.js";
 import { exerciseScenario } from "./exercise-scenario.js";
+import { asciiSlug } from "./exercises/ascii-slug.js";
 import { lookupErrors } from "./exercises/lookup-errors.js";
+import { optionsAnywhere } from "./exercises/options-anywhere.js";
 import { runOnAlpine } from "./exercises/run-on-alpine.js";
 import { sortNames } from "./exercises/sort-names.js";
 import { workerStack } from "./exercises/worker-stack.js";
@@ -14,7 +16,14 @@ import { ExerciseSchema, type Exercise } from "./schema.js";
 export const EXERCISES_DIR = join(C_SRC_DIR, "exercises");
 
 /** Every exercise, in the order of the scenarios they practise. */
-const EXERCISE_DATA: unknown[] = [runOnAlpine, workerStack, lookupErrors, sortNames];
+const EXERCISE_DATA: unknown[] = [
+  runOnAlpine,
+  workerStack,
+  lookupErrors,
+  sortNames,
+  asciiSlug,
+  optionsAnywhere,
+];
 
 /**
  * Parses exercise data once, at the edge: each must name a known scenario and an existing starter

@@ -2,7 +2,9 @@ import { ENVIRONMENTS } from "../environments/index.js";
 import { ConfigurationError, describeIssue } from "../errors.js";
 import { SEARCH_FACT_KEYS } from "../measure/find-limit.js";
 import { dns } from "./dns/index.js";
+import { getopt } from "./getopt/index.js";
 import { hello } from "./hello/index.js";
+import { iconv } from "./iconv/index.js";
 import { locale } from "./locale/index.js";
 import { qsort } from "./qsort/index.js";
 import { regex } from "./regex/index.js";
@@ -15,7 +17,18 @@ import { ScenarioSchema, VALUE_PLACEHOLDER, type Case, type Scenario } from "./s
  * Every scenario the lab runs, in the order `npm run lab` runs them. Each lives in its own folder
  * (cases, report layout, lesson): adding a scenario is its folder, its probe and its test.
  */
-const SCENARIO_DATA: unknown[] = [hello, threadStack, dns, locale, regex, malloc, qsort, printf];
+const SCENARIO_DATA: unknown[] = [
+  hello,
+  threadStack,
+  dns,
+  locale,
+  iconv,
+  getopt,
+  regex,
+  malloc,
+  qsort,
+  printf,
+];
 
 /** Parses scenario data once, at the edge; inside the lab the types are trusted. */
 export function loadScenarios(data: unknown[] = SCENARIO_DATA): Scenario[] {

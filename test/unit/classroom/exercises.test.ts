@@ -20,6 +20,8 @@ describe("exercise data", () => {
       ["worker-stack", "thread-stack"],
       ["lookup-errors", "dns"],
       ["sort-names", "locale"],
+      ["ascii-slug", "iconv"],
+      ["options-anywhere", "getopt"],
     ]);
     for (const e of exercises) {
       const starter = readFileSync(join(EXERCISES_DIR, e.starter), "utf8");

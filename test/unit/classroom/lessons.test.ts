@@ -15,6 +15,8 @@ describe("lesson data", () => {
       "thread-stack",
       "dns",
       "locale",
+      "iconv",
+      "getopt",
       "regex",
       "malloc",
       "qsort",

@@ -57,7 +57,7 @@ describe("parseCliArgs", () => {
 
   test("each mistake is one line naming the valid choices", () => {
     expect(usageError(["nope"])).toBe(
-      'unknown scenario "nope"; known scenarios: hello, thread-stack, dns, locale, regex, malloc, qsort, printf',
+      'unknown scenario "nope"; known scenarios: hello, thread-stack, dns, locale, iconv, getopt, regex, malloc, qsort, printf',
     );
     expect(usageError(["--frobnicate"])).toBe(
       "unknown option --frobnicate; see --help for the options",
@@ -156,10 +156,10 @@ describe("classroom commands", () => {
 
   test("explain mistakes are one-line usage errors", () => {
     expect(commandError(["explain", "nope"])).toBe(
-      'unknown scenario "nope"; known scenarios: hello, thread-stack, dns, locale, regex, malloc, qsort, printf',
+      'unknown scenario "nope"; known scenarios: hello, thread-stack, dns, locale, iconv, getopt, regex, malloc, qsort, printf',
     );
     expect(commandError(["explain"])).toBe(
-      "explain needs a scenario: npm run lab -- explain SCENARIO (one of hello, thread-stack, dns, locale, regex, malloc, qsort, printf)",
+      "explain needs a scenario: npm run lab -- explain SCENARIO (one of hello, thread-stack, dns, locale, iconv, getopt, regex, malloc, qsort, printf)",
     );
     expect(commandError(["explain", "hello", "dns"])).toBe("explain takes one scenario, not 2");
     expect(commandError(["explain", "hello", "--env", "musl"])).toBe(
@@ -203,10 +203,10 @@ describe("classroom commands", () => {
 
   test("exercise mistakes are one-line usage errors", () => {
     expect(commandError(["exercise", "nope"])).toBe(
-      'unknown exercise "nope"; known exercises: run-on-alpine, worker-stack, lookup-errors, sort-names',
+      'unknown exercise "nope"; known exercises: run-on-alpine, worker-stack, lookup-errors, sort-names, ascii-slug, options-anywhere',
     );
     expect(commandError(["exercise", "--solution", "my.c"])).toBe(
-      "--solution needs an exercise: npm run lab -- exercise NAME --solution FILE (one of run-on-alpine, worker-stack, lookup-errors, sort-names)",
+      "--solution needs an exercise: npm run lab -- exercise NAME --solution FILE (one of run-on-alpine, worker-stack, lookup-errors, sort-names, ascii-slug, options-anywhere)",
     );
     expect(commandError(["exercise", "worker-stack", "--format", "json"])).toBe(
       "--format goes with --solution FILE: it is about checking a solution",
