@@ -52,4 +52,8 @@ export const getopt = {
   cases,
   report,
   lesson,
+  checkHint: {
+    imports: ["getopt", "getopt_long"],
+    text: "it parses options: musl's getopt stops at the first operand (`prog file -v` never sees -v) and ignores POSIXLY_CORRECT",
+  },
 } satisfies z.input<typeof ScenarioSchema>;

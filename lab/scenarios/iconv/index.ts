@@ -59,4 +59,8 @@ export const iconv = {
   cases,
   report,
   lesson,
+  checkHint: {
+    imports: ["iconv_open", "iconv"],
+    text: "it converts charsets: musl refuses //TRANSLIT and //IGNORE names outright (EINVAL) and writes * for characters the target lacks, where glibc stops with EILSEQ",
+  },
 } satisfies z.input<typeof ScenarioSchema>;

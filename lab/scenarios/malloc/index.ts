@@ -47,4 +47,15 @@ export const malloc = {
   cases,
   report,
   lesson,
+  checkHint: {
+    imports: [
+      "malloc_trim",
+      "mallinfo",
+      "mallinfo2",
+      "malloc_stats",
+      "mallopt",
+      "malloc_usable_size",
+    ],
+    text: "it uses glibc's malloc extensions: musl has none of mallinfo, malloc_trim, malloc_stats or mallopt, and malloc_usable_size returns exactly the size asked for",
+  },
 } satisfies z.input<typeof ScenarioSchema>;

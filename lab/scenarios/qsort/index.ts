@@ -45,4 +45,8 @@ export const qsort = {
   cases,
   report,
   lesson,
+  checkHint: {
+    imports: ["qsort"],
+    text: "it sorts with qsort: equal keys keep their input order on glibc but not on musl; output that depends on it differs",
+  },
 } satisfies z.input<typeof ScenarioSchema>;

@@ -43,4 +43,8 @@ export const regex = {
   cases,
   report,
   lesson,
+  checkHint: {
+    imports: ["regcomp", "regexec"],
+    text: "it uses POSIX regular expressions: an ERE back-reference such as (a)\\1 compiles on musl but means the digit 1, GNU escapes differ, and error texts are not the same",
+  },
 } satisfies z.input<typeof ScenarioSchema>;

@@ -236,3 +236,55 @@ describe("classroom commands", () => {
     expect(HELP).toMatch(/exercise NAME --solution FILE/);
   });
 });
+
+describe("check", () => {
+  const command = (...argv: string[]) => parseCommandLine(argv, scenarios, []);
+  const error = (...argv: string[]) => {
+    try {
+      command(...argv);
+    } catch (caught) {
+      expect(caught).toBeInstanceOf(UsageError);
+      return (caught as Error).message;
+    }
+    throw new Error(`no error for ${argv.join(" ")}`);
+  };
+
+  test("paths, the shared run options, and --version as the default confirming run", () => {
+    expect(command("check", "a.out", "dist/", "--env", "musl", "--format", "junit")).toMatchObject({
+      command: "check",
+      paths: ["a.out", "dist/"],
+      image: null,
+      runArgs: ["--version"],
+      environmentIds: ["musl"],
+      formats: ["json", "junit"],
+    });
+  });
+
+  test("--run is split on spaces (written --run=... when it starts with a dash); --no-run runs nothing", () => {
+    expect(command("check", "x", "--run=--help -v")).toMatchObject({ runArgs: ["--help", "-v"] });
+    expect(command("check", "x", "--run", "serve now")).toMatchObject({
+      runArgs: ["serve", "now"],
+    });
+    expect(command("check", "--image", "app:1", "--no-run")).toMatchObject({
+      paths: [],
+      image: "app:1",
+      runArgs: null,
+    });
+  });
+
+  test("every mistake is one line", () => {
+    expect(error("check")).toMatch(/^check needs something to check: /);
+    expect(error("check", "x", "--image", "app:1")).toBe(
+      "check takes paths or --image IMAGE, not both",
+    );
+    expect(error("check", "--image", " ")).toMatch(/^--image needs an image name/);
+    expect(error("check", "x", "--run", "a", "--no-run")).toMatch(/choose one$/);
+    expect(error("check", "x", "--env", "nope")).toMatch(/^unknown environment "nope"/);
+    expect(error("check", "x", "--accept")).toMatch(/needs --baseline FILE$/);
+  });
+
+  test("--help documents check and its options", () => {
+    expect(HELP).toMatch(/check PATH\.\.\. \| --image IMAGE/);
+    for (const flag of ["--image IMAGE", "--run ARGS", "--no-run"]) expect(HELP).toContain(flag);
+  });
+});
