@@ -128,7 +128,9 @@ export function mergeBaseline(
 ): { report: RunResult; kept: CaseResult[] } {
   // A baseline is a plain report: no comparison of its own, the status of its own cases.
   const current = concludeRun(run, null);
-  if (!old) return { report: current, kept: [] };
+  // A check's baseline is that check: its artifacts are what the gate is about, and a scenario
+  // baseline and an artifact baseline are different files in any pipeline.
+  if (!old || current.checks) return { report: current, kept: [] };
   const covered = coveredBy(current);
   const kept = old.scenarios.flatMap((s) => s.cases.filter((c) => !covered(c)));
   const keptOf = (id: string) => kept.filter((c) => c.scenario === id);
@@ -179,6 +181,10 @@ export function writeBaseline(result: RunResult, baseline: LoadedBaseline): stri
     file: baseline.path,
     what: "baseline",
   });
+  if (result.checks) {
+    const cells = result.checks.artifacts.reduce((n, a) => n + a.cells.length, 0);
+    return `baseline written: ${baseline.file}: ${plural(result.checks.artifacts.length, "artifact")} checked, ${plural(cells, "verdict")}`;
+  }
   const ran = result.scenarios.flatMap((s) => s.cases);
   const before = baseline.report?.scenarios.flatMap((s) => s.cases).filter(coveredBy(result));
   const wrote = !before
