@@ -16,7 +16,12 @@ import { loadScenarios } from "../../lab/scenarios/index.js";
 import { runCli } from "../cli-runner.js";
 import { publishedSchemaErrors } from "../published-schema.js";
 import { buildElf } from "../unit/elf/elf-builder.js";
-import { countRunContainers } from "./helpers.js";
+import {
+  containersOwnedBy,
+  countRunContainers,
+  untilContainersOf,
+  watchStderr,
+} from "./helpers.js";
 
 /**
  * `check` on real binaries no one here wrote (the images' own make, gcc and busybox) and on
@@ -267,4 +272,32 @@ test("the CLI: a program that runs everywhere exits 0, one that does not exits 1
   const missing = await runCli(["check", join(dir, "/nope"), "--env", "glibc"]);
   expect(missing.exitCode).toBe(2);
   expect(missing.stderr.trim().split("\n").at(-1)).toMatch(/^musl-lab: .*nope/);
+}, 300_000);
+
+test("Ctrl-C in the middle of an image scan: exit 130, the export's container and the environments' removed", async () => {
+  const prepared = await prepareImages(
+    [ENVIRONMENTS.get("glibc") as Environment],
+    "auto",
+    () => undefined,
+  );
+  const glibc = prepared.environments.get("glibc")?.resolution as ResolvedImage;
+  const child = runCli([
+    "check",
+    "--image",
+    glibc.tag,
+    "--env",
+    "glibc,musl",
+    "--output-dir",
+    join(dir, "interrupted"),
+  ]);
+  const stderr = watchStderr(child);
+  await untilContainersOf(child.pid, 2);
+  await stderr.until(/checked \d+ artifacts?/);
+  child.kill("SIGINT");
+  const ended = await child;
+  expect(ended.exitCode).toBe(130);
+  expect(String(ended.stderr)).toMatch(
+    /^musl-lab: interrupted by SIGINT; every container of this run was removed$/m,
+  );
+  expect(await containersOwnedBy(child.pid)).toEqual([]);
 }, 300_000);
