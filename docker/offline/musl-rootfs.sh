@@ -6,7 +6,7 @@
 # usage: musl-rootfs.sh [--libc6-compat] SUITE OUT_TAR CACHE_DIR
 #   --libc6-compat  also link glibc's loader and library names to musl's libc, as Alpine's
 #              libc6-compat package does (aports main/musl, the `compat` subpackage): a dynamic glibc
-#              binary then starts, and fails on the first glibc-only symbol it needs instead
+#              binary then starts, and fails on the glibc-only symbols it imports instead
 #   SUITE      a Debian suite of ROOTFS_SUITES in lib.sh (trixie, bookworm)
 #   OUT_TAR    tarball to write (written as OUT_TAR.partial, renamed when complete)
 #   CACHE_DIR  private apt state/cache and the downloaded .debs live in CACHE_DIR/musl-apt/SUITE
