@@ -3,7 +3,10 @@
 # dynamic glibc at all (no ld-linux, no libc.so.6), so a dynamic glibc binary fails here as it does on
 # Alpine. It has no compiler: musl probes are built with musl-gcc in the glibc image of the same suite.
 #
-# usage: musl-rootfs.sh SUITE OUT_TAR CACHE_DIR
+# usage: musl-rootfs.sh [--libc6-compat] SUITE OUT_TAR CACHE_DIR
+#   --libc6-compat  also link glibc's loader and library names to musl's libc, as Alpine's
+#              libc6-compat package does (aports main/musl, the `compat` subpackage): a dynamic glibc
+#              binary then starts, and fails on the glibc-only symbols it imports instead
 #   SUITE      a Debian suite of ROOTFS_SUITES in lib.sh (trixie, bookworm)
 #   OUT_TAR    tarball to write (written as OUT_TAR.partial, renamed when complete)
 #   CACHE_DIR  private apt state/cache and the downloaded .debs live in CACHE_DIR/musl-apt/SUITE
@@ -20,6 +23,11 @@ set -euo pipefail
 # The preamble (stage lines on fd 3, die, the suites, the arguments) and run/stop_child.
 # shellcheck source=docker/offline/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+LIBC6_COMPAT=
+if [ "${1:-}" = "--libc6-compat" ]; then
+  LIBC6_COMPAT=1
+  shift
+fi
 rootfs_args "$@"
 [ "$(id -u)" -eq 0 ] || die "must run as root (files in the image must be owned by root)"
 
@@ -64,6 +72,12 @@ APT_OPTS=(
 if id _apt >/dev/null 2>&1; then chown _apt "$DEBS"; fi
 
 stage "download musl busybox-static ($SUITE)"
+# The plain and the libc6-compat runtime of one suite share this apt state and are built at once:
+# apt refuses a second user of its lists lock (exit 100), so the second build waits here for the
+# first one's download, then finds the .debs cached. flock runs as a step so a TERM stops the wait;
+# the lock belongs to fd 9, which stays open here until the downloads are done.
+exec 9>"$APT_DIR/download.lock"
+run flock 9
 run apt-get -q "${APT_OPTS[@]}" update
 # Reuse a cached .deb only when it is exactly the candidate apt picks now (name and SHA256 from the
 # fresh index): a second build then downloads nothing, and a stale or torn file is replaced.
@@ -87,6 +101,8 @@ for p in musl busybox-static; do
   want+=("$f")
 done
 
+exec 9>&-
+
 stage "extract"
 for w in "${want[@]}"; do dpkg-deb -x "$DEBS/$w" "$ROOT"; done
 # bookworm's musl ships /lib/ld-musl-x86_64.so.1 and /lib/x86_64-linux-musl, trixie's ships them
@@ -103,6 +119,19 @@ for d in bin sbin lib; do
 done
 [ -e "$ROOT/lib/ld-musl-x86_64.so.1" ] || die "/lib/ld-musl-x86_64.so.1 does not resolve in the rootfs"
 [ -x "$ROOT/usr/bin/busybox" ] || die "busybox missing from the rootfs"
+
+if [ -n "$LIBC6_COMPAT" ]; then
+  stage "libc6-compat links"
+  # The names a glibc binary asks for: PT_INTERP (the loader) and the DT_NEEDED libraries glibc
+  # splits its API into. musl is one file, loader and libc at once, so every name points at it.
+  # Absolute targets, as Alpine's package makes them.
+  mkdir -p -- "$ROOT/usr/lib64"
+  ln -s usr/lib64 "$ROOT/lib64"
+  ln -s /lib/ld-musl-x86_64.so.1 "$ROOT/usr/lib64/ld-linux-x86-64.so.2"
+  for l in libc.so.6 libm.so.6 libpthread.so.0 libdl.so.2 librt.so.1; do
+    ln -s /lib/ld-musl-x86_64.so.1 "$ROOT/usr/lib/$l"
+  done
+fi
 
 stage "busybox applets"
 # busybox-static runs on the host as well (static), so ask it for its applets here instead of running
@@ -130,12 +159,13 @@ nogroup:x:65534:
 EOF
 musl_v=$(dpkg-deb -f "$DEBS/${want[0]}" Version)
 bb_v=$(dpkg-deb -f "$DEBS/${want[1]}" Version)
+compat=${LIBC6_COMPAT:+ + libc6-compat links}
 # Say what this really is: not Debian (no dpkg, no glibc), but Debian's musl and busybox packages.
 cat > "$ROOT/etc/os-release" <<EOF
 NAME="musl-lab musl runtime"
 VERSION_ID="$SUITE"
 VERSION="$SUITE (musl $musl_v, busybox-static $bb_v)"
-PRETTY_NAME="musl-lab musl runtime (Debian $SUITE musl + busybox)"
+PRETTY_NAME="musl-lab musl runtime (Debian $SUITE musl + busybox$compat)"
 ID=musl-lab
 EOF
 

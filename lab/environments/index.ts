@@ -58,6 +58,27 @@ const ENVIRONMENT_DATA: z.input<typeof EnvironmentSchema>[] = [
     },
   },
   {
+    id: "musl-compat",
+    family: "musl",
+    description:
+      "musl with only glibc's loader and library names linked to it (Alpine 3.20 + libc6-compat, or the offline musl runtime with the same links)",
+    default: false,
+    variant: { of: "musl", feature: "libc6-compat" },
+    recipes: {
+      registry: {
+        dockerfile: "registry/alpine-3.20-libc6-compat.Dockerfile",
+        baseImages: ["alpine:3.20"],
+        compile: { in: "self", cc: "gcc" },
+      },
+      offline: {
+        rootfs: "musl-rootfs",
+        suite: "trixie",
+        libc6Compat: true,
+        compile: { in: "builder", builder: "glibc", cc: "musl-gcc" },
+      },
+    },
+  },
+  {
     id: "glibc-2.36",
     family: "glibc",
     description: "glibc 2.36 with gcc and generated locales (Debian bookworm)",

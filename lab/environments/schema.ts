@@ -39,12 +39,29 @@ export const RegistryRecipeSchema = z.strictObject({
   compile: CompileSpecSchema,
 });
 
-export const OfflineRecipeSchema = z.strictObject({
-  /** Which rootfs script under docker/offline/ makes the image. */
-  rootfs: z.enum(["glibc-rootfs", "musl-rootfs"]),
-  suite: DebianSuiteSchema,
-  compile: CompileSpecSchema,
-});
+export const OfflineRecipeSchema = z
+  .strictObject({
+    /** Which rootfs script under docker/offline/ makes the image. */
+    rootfs: z.enum(["glibc-rootfs", "musl-rootfs"]),
+    suite: DebianSuiteSchema,
+    /**
+     * musl-rootfs only: also link glibc's loader and library names (ld-linux-x86-64.so.2,
+     * libc.so.6, libm.so.6, ...) to musl's libc, as Alpine's libc6-compat package does. The
+     * script's `--libc6-compat` flag.
+     */
+    libc6Compat: z.literal(true).optional(),
+    compile: CompileSpecSchema,
+  })
+  .refine((recipe) => !recipe.libc6Compat || recipe.rootfs === "musl-rootfs", {
+    message: "libc6Compat links glibc's names to musl's libc: it needs the musl-rootfs",
+    path: ["libc6Compat"],
+  });
+
+/**
+ * What a variant adds to its base, and what a case may ask for: `gcompat`, the glibc compatibility
+ * layer; `libc6-compat`, only glibc's file names linked to musl's libc (Alpine's libc6-compat).
+ */
+export const EnvironmentFeatureSchema = z.enum(["gcompat", "libc6-compat"]);
 
 /** A recipe that cannot exist in this mode, with the reason a report shows for skipped cases. */
 export const UnavailableRecipeSchema = z.strictObject({ unavailable: z.string().min(1) });
@@ -61,7 +78,7 @@ export const EnvironmentSchema = z.strictObject({
    * cases that ask for its feature (e.g. the gcompat fix runs on Alpine + gcompat).
    */
   variant: z
-    .strictObject({ of: z.string().regex(KEBAB_ID), feature: z.enum(["gcompat"]) })
+    .strictObject({ of: z.string().regex(KEBAB_ID), feature: EnvironmentFeatureSchema })
     .optional(),
   recipes: z.strictObject({
     registry: z.union([RegistryRecipeSchema, UnavailableRecipeSchema]),
@@ -74,7 +91,7 @@ export type RegistryRecipe = z.infer<typeof RegistryRecipeSchema>;
 export type OfflineRecipe = z.infer<typeof OfflineRecipeSchema>;
 export type UnavailableRecipe = z.infer<typeof UnavailableRecipeSchema>;
 export type Recipe = RegistryRecipe | OfflineRecipe;
-export type EnvironmentFeature = NonNullable<Environment["variant"]>["feature"];
+export type EnvironmentFeature = z.infer<typeof EnvironmentFeatureSchema>;
 
 export function isUnavailable(recipe: Recipe | UnavailableRecipe): recipe is UnavailableRecipe {
   return "unavailable" in recipe;

@@ -307,7 +307,10 @@ async function buildFromRootfs(
     `${image.environment.id}-${image.recipeHash.slice(0, 12)}-${process.pid}.tar`,
   );
   const script = join(DOCKER_DIR, "offline", `${recipe.rootfs}.sh`);
-  const subprocess = execa("bash", [script, recipe.suite, tarball, cacheDir], { reject: false });
+  const flags = recipe.libc6Compat ? ["--libc6-compat"] : [];
+  const subprocess = execa("bash", [script, ...flags, recipe.suite, tarball, cacheDir], {
+    reject: false,
+  });
   const stderr: string[] = [];
   subprocess.stderr?.on("data", (chunk: Buffer) => {
     stderr.push(chunk.toString());
@@ -330,7 +333,7 @@ async function buildFromRootfs(
   if (result.exitCode !== 0) {
     rmSync(tarball, { force: true });
     throw new InfrastructureError(
-      `building ${image.tag}: docker/offline/${recipe.rootfs}.sh ${recipe.suite} failed with exit code ${result.exitCode}` +
+      `building ${image.tag}: docker/offline/${recipe.rootfs}.sh ${[...flags, recipe.suite].join(" ")} failed with exit code ${result.exitCode}` +
         (stages.current ? ` during "${stages.current}"` : ""),
       tail(stderr.join(""), BUILD_LOG_TAIL_LINES),
     );

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { FACT_KEY } from "../classify/measurements.js";
-import { KEBAB_ID, LibcFamilySchema } from "../environments/schema.js";
+import { EnvironmentFeatureSchema, KEBAB_ID, LibcFamilySchema } from "../environments/schema.js";
 
 /** `>=1.2.4`, `<1.2.4`, or both separated by a space (`>=1.1.21 <1.2.4`). */
 export const VersionRangeSchema = z
@@ -161,7 +161,7 @@ const ProbeCommandShape = {
   /** Run in every selected environment of this libc, or in `every` selected environment. */
   on: z.union([LibcFamilySchema, z.literal("every")]),
   /** Run on the variant with this feature instead (e.g. Alpine + gcompat). */
-  feature: z.enum(["gcompat"]).optional(),
+  feature: EnvironmentFeatureSchema.optional(),
   /** May contain `{value}`, replaced by each value of the case's sweep or search. */
   args: z.array(z.string()).default([]),
   /** Variables set for the probe; `null` unsets one (e.g. LANG), as `env -u` does. */

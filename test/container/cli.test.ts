@@ -26,7 +26,11 @@ describe("npm run lab -- hello, as a user runs it", () => {
     expect(files.some((f) => f.endsWith(".tmp"))).toBe(false);
     const report = JSON.parse(readFileSync(join(out, "latest.json"), "utf8"));
     expect(report).toMatchObject({ schemaVersion: 1, tool: { name: "musl-lab" }, exitStatus: 0 });
-    expect(report.environments.map((e: { id: string }) => e.id)).toEqual(["glibc", "musl"]);
+    expect(report.environments.map((e: { id: string }) => e.id)).toEqual([
+      "glibc",
+      "musl",
+      "musl-compat",
+    ]);
   });
 
   test("the README's JSON command, as written, redirects a report that is JSON", async () => {

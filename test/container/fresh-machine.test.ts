@@ -13,7 +13,7 @@ import { labStderr, runNpmLab } from "../cli-runner.js";
  * (exit 100) before provisioning was serialized.
  *
  * The same mirror spelled with its port is another recipe (the mirror is hashed into the tag), so
- * the four images are built anew under new tags while the suite's own images stay; a second lab
+ * the five images are built anew under new tags while the suite's own images stay; a second lab
  * started at the same moment must wait for the first one's builds, not race them.
  */
 const MIRROR_SPELLED_ANEW = "http://deb.debian.org:80/debian";
@@ -52,8 +52,9 @@ test("npm run lab succeeds on a host without debootstrap and without images, bes
   expect(hello.exitCode, labStderr(hello.stderr)).toBe(0);
   // Both labs needed debootstrap; it was installed once, by one of them, and never twice at once.
   expect(stderr.match(/provision: installed debootstrap with apt-get/g)).toHaveLength(1);
-  // Each of the four images was built by exactly one of the two labs; the other one waited.
-  expect(builtTags.size).toBe(4);
+  // Each of the five images (musl-compat, musl's variant, among them) was built by exactly one
+  // of the two labs; the other one waited.
+  expect(builtTags.size).toBe(5);
   expect(stderr.match(/: building musl-lab\/glibc:offline-\S+ \(offline recipe\)/g)).toHaveLength(
     1,
   );

@@ -67,6 +67,48 @@ describe("hello, run for real on glibc and musl", () => {
     expect(staticMusl.build?.elf).toMatch(/^static/);
   });
 
+  test("musl-compat joins musl and is musl with glibc's names linked to it", () => {
+    const compat = result.environments.find((e) => e.id === "musl-compat");
+    expect(compat).toMatchObject({ libc: { family: "musl" } });
+    expect(compat?.libc.version).toBe(result.environments[1]?.libc.version);
+  });
+
+  test("with libc6-compat's links the glibc binary starts and meets the second wall", () => {
+    const c = find("glibc-binary-on-musl-compat", "musl-compat");
+    expect(c.outcome).toBe("expected-failure");
+    expect(c.exitCode).toBe(127);
+    expect(c.signal).toBeNull();
+    expect(c.stderr).toContain(
+      `Error relocating ${c.command}: gnu_get_libc_version: symbol not found\n`,
+    );
+    expect(c.stdout).toBe("");
+  });
+
+  test("a glibc binary of standard calls only runs there, on musl's code", () => {
+    const c = find("plain-glibc-on-musl-compat", "musl-compat");
+    expect(c.outcome).toBe("fix-verified");
+    expect(c.exitCode).toBe(0);
+    expect(c.builtIn).toBe("glibc");
+    expect(c.build?.command).toContain("-U_FORTIFY_SOURCE");
+    expect(c.build?.elf).toMatch(/interpreter \/lib64\/ld-linux-x86-64\.so\.2/);
+    expect(c.measurements).toMatchObject({ built_for: "glibc", confstr_libc: "unavailable" });
+  });
+
+  test("the same source fortified fails on __printf_chk", () => {
+    const c = find("fortified-glibc-on-musl-compat", "musl-compat");
+    expect(c.outcome).toBe("expected-failure");
+    expect(c.exitCode).toBe(127);
+    expect(c.build?.command).toContain("-D_FORTIFY_SOURCE=2");
+    const missing = c.stderr
+      .trim()
+      .split("\n")
+      .map((line) => line.replace(`Error relocating ${c.command}: `, ""));
+    expect(missing.sort()).toEqual([
+      "__printf_chk: symbol not found",
+      "__vfprintf_chk: symbol not found",
+    ]);
+  });
+
   test("a musl dynamic binary on glibc fails the same way", () => {
     const c = find("musl-binary-on-glibc", "glibc");
     expect(c.outcome).toBe("expected-failure");

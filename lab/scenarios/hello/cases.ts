@@ -5,6 +5,8 @@ const GLIBC_LOADER = "/lib64/ld-linux-x86-64.so.2";
 const MUSL_LOADER = "/lib/ld-musl-x86_64.so.1";
 /** dash says `sh: 1: /lab/bin/x: not found`, busybox ash `sh: /lab/bin/x: not found`. */
 const SHELL_NOT_FOUND = ": not found$";
+/** musl's loader, one line per symbol it cannot bind: `Error relocating /lab/bin/x: sym: symbol not found`. */
+const symbolNotFound = (symbol: string) => `^Error relocating \\S+: ${symbol}: symbol not found$`;
 
 /** The cases of hello, in the order they run and the reports show them. */
 export const cases: z.input<typeof CaseSchema>[] = [
@@ -119,6 +121,78 @@ export const cases: z.input<typeof CaseSchema>[] = [
         because:
           `gcompat installs ${GLIBC_LOADER} and a libc.so.6 that forwards to musl, so the ` +
           "unchanged glibc binary starts. It covers common symbols, not all of glibc.",
+      },
+    ],
+  },
+  {
+    id: "glibc-binary-on-musl-compat",
+    title: "The glibc binary on musl with libc6-compat's links: the second wall",
+    role: "demonstration",
+    build: { probe: "hello.c", for: "glibc", link: "dynamic" },
+    check: { kind: "run", on: "musl", feature: "libc6-compat" },
+    expect: [
+      {
+        result: "failure",
+        exitCode: 127,
+        stderr: [symbolNotFound("gnu_get_libc_version")],
+        because:
+          `libc6-compat links ${GLIBC_LOADER} and libc.so.6 to musl, so the loader is found and ` +
+          "the `not found` is gone. But the loader is musl's, and it must bind every symbol the " +
+          "binary imports: gnu_get_libc_version is a glibc extension musl does not have. musl's " +
+          "loader names each missing symbol and exits 127, before main runs.",
+      },
+    ],
+  },
+  {
+    id: "plain-glibc-on-musl-compat",
+    title: "Fix (partial): a glibc binary of standard calls only, on musl with libc6-compat",
+    role: "fix",
+    // -U_FORTIFY_SOURCE: Ubuntu's gcc (the registry glibc image) fortifies by default.
+    build: {
+      probe: "hello-fortify.c",
+      for: "glibc",
+      link: "dynamic",
+      flags: ["-U_FORTIFY_SOURCE"],
+    },
+    check: { kind: "run", on: "musl", feature: "libc6-compat" },
+    expect: [
+      {
+        result: "success",
+        exitCode: 0,
+        stdout: ["^built_for=glibc$", "^hello=ok$"],
+        measurements: { confstr_libc: "unavailable" },
+        because:
+          "This binary imports only printf, vfprintf, confstr and the like, which musl has too, " +
+          "so with glibc's names linked to musl it starts and runs. confstr_libc=unavailable " +
+          "shows whose code answers: glibc's headers compiled it, musl runs it.",
+      },
+    ],
+    note:
+      "libc6-compat only adds file names. It works for binaries whose every import musl also " +
+      "exports, which is rarer than it looks: the next case is the same source, fortified.",
+  },
+  {
+    id: "fortified-glibc-on-musl-compat",
+    title: "The same source built with -D_FORTIFY_SOURCE=2 (Ubuntu's default), on libc6-compat",
+    role: "demonstration",
+    build: {
+      probe: "hello-fortify.c",
+      for: "glibc",
+      link: "dynamic",
+      flags: ["-D_FORTIFY_SOURCE=2"],
+    },
+    check: { kind: "run", on: "musl", feature: "libc6-compat" },
+    expect: [
+      {
+        result: "failure",
+        exitCode: 127,
+        stderr: [symbolNotFound("__printf_chk"), symbolNotFound("__vfprintf_chk")],
+        because:
+          "With -O2 -D_FORTIFY_SOURCE=2 glibc's headers turn printf and vprintf into " +
+          "__printf_chk and __vfprintf_chk, checked variants only glibc exports. Ubuntu's gcc " +
+          "fortifies by default (Debian's does not), so most binaries built on Ubuntu import " +
+          "`__*_chk` symbols and fail this way. libc6-compat adds names, not code: a symbol musl " +
+          "lacks needs a layer with code of its own, such as gcompat.",
       },
     ],
   },

@@ -36,6 +36,24 @@ export const lesson = {
     },
     {
       text:
+        "Alpine's libc6-compat links /lib64/ld-linux-x86-64.so.2, libc.so.6, libm.so.6, " +
+        "libpthread.so.0, libdl.so.2 and librt.so.1 to musl's libc. That satisfies PT_INTERP " +
+        "and DT_NEEDED, so the `not found` goes away, but it adds no code: musl's loader must " +
+        "still bind every symbol the binary imports, and for each glibc-only one (such as " +
+        "gnu_get_libc_version) it says `Error relocating <binary>: <symbol>: symbol not found` " +
+        "and exits 127 before main runs.",
+      sources: ["alpine-libc6-compat", "musl-dynlink"],
+    },
+    {
+      text:
+        "Fortification makes that wall common: with -O2 -D_FORTIFY_SOURCE=2 glibc's headers " +
+        "replace printf, memcpy, strcpy and others with checked `__*_chk` variants that only " +
+        "glibc exports. Ubuntu's gcc fortifies by default (Debian's does not), so a plain " +
+        "hello built on Ubuntu already needs __printf_chk.",
+      sources: ["glibc-fortify", "ubuntu-compiler-flags"],
+    },
+    {
+      text:
         "A static glibc binary still loads some things from the running system: locale data, " +
         "iconv modules and NSS services other than files and dns. On Alpine those are absent.",
       sources: ["static-glibc-nss"],
@@ -68,6 +86,13 @@ export const lesson = {
       tool: "objdump -T",
       command: "objdump -T ./app | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -1",
       shows: "The newest glibc symbol version the binary needs: the oldest glibc it runs on.",
+    },
+    {
+      tool: "nm -D",
+      command: "nm -D --undefined-only ./app | grep -E '_chk|gnu_'",
+      shows:
+        "The symbols the binary imports. Fortified `__*_chk` calls and `gnu_*` extensions are " +
+        "the ones musl (and so libc6-compat) cannot bind.",
     },
     {
       tool: "the lab's ELF reader",
@@ -109,6 +134,14 @@ export const lesson = {
         "A closed-source glibc binary you cannot rebuild. Covers common symbols only; test " +
         "the program's whole surface.",
       provenBy: "gcompat-on-musl",
+    },
+    {
+      fix: "Install libc6-compat on Alpine (rarely enough)",
+      how: "apk add libc6-compat: glibc's loader and library names, linked to musl's libc.",
+      whenToChoose:
+        "Only for a binary whose every import musl also has: no fortified `__*_chk` calls, no " +
+        "glibc extensions. Check with nm -D first; most binaries built on Ubuntu fail it.",
+      provenBy: "plain-glibc-on-musl-compat",
     },
     {
       fix: "Use a glibc base image",

@@ -48,6 +48,15 @@ describe("resolveImage", () => {
     expect(hashRecipe(musl, "offline", recipe)).toBe(base);
   });
 
+  test("musl-compat is the musl runtime recipe plus the libc6-compat links: its own tag", async () => {
+    const musl = (await resolveImage(env("musl"), "offline", present())) as ResolvedImage;
+    const compat = (await resolveImage(env("musl-compat"), "offline", present())) as ResolvedImage;
+    expect(compat.tag).toMatch(/^musl-lab\/musl-compat:offline-[0-9a-f]{12}$/);
+    expect(compat.recipe).toMatchObject({ rootfs: "musl-rootfs", libc6Compat: true });
+    expect(compat.recipeHash).not.toBe(musl.recipeHash);
+    expect(builderFor(compat)).toMatchObject({ environment: { id: "glibc" }, mode: "offline" });
+  });
+
   test("gcompat has no offline recipe: it resolves to the reason", async () => {
     const resolution = await resolveImage(env("musl-gcompat"), "offline", present());
     expect(resolution).toMatchObject({

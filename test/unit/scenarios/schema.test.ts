@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { ENVIRONMENTS, loadEnvironments } from "../../../lab/environments/index.js";
 import type { Environment } from "../../../lab/environments/schema.js";
 import { ConfigurationError } from "../../../lab/errors.js";
-import { planScenario } from "../../../lab/run/plan.js";
+import { planScenario, selectEnvironments } from "../../../lab/run/plan.js";
 import { hello } from "../../../lab/scenarios/hello/index.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
 
@@ -40,6 +40,7 @@ describe("environment data", () => {
       "glibc",
       "musl",
       "musl-gcompat",
+      "musl-compat",
       "glibc-2.36",
       "musl-1.2.3",
     ]);
@@ -52,6 +53,26 @@ describe("environment data", () => {
       compile: { builder: "glibc-2.36" },
     });
     expect(env("musl-gcompat").recipes.offline).toHaveProperty("unavailable");
+    expect(env("musl-compat")).toMatchObject({
+      family: "musl",
+      variant: { of: "musl", feature: "libc6-compat" },
+      recipes: { offline: { rootfs: "musl-rootfs", suite: "trixie", libc6Compat: true } },
+    });
+    expect(env("musl").recipes.offline).not.toHaveProperty("libc6Compat");
+  });
+
+  test("libc6-compat's links are refused on a glibc rootfs, naming the field", () => {
+    const glibc = {
+      ...env("glibc"),
+      id: "glibc-links",
+      recipes: {
+        ...env("glibc").recipes,
+        offline: { ...env("glibc").recipes.offline, libc6Compat: true },
+      },
+    };
+    expect(() => loadEnvironments([glibc])).toThrow(
+      /^environment #1 is invalid: recipes\.offline.*libc6Compat.*musl-rootfs/,
+    );
   });
 
   test("a builder that does not exist is a configuration error", () => {
@@ -111,6 +132,25 @@ describe("planScenario", () => {
       builtFor: "glibc",
       skip: null,
     });
+  });
+
+  test("the libc6-compat cases run only on musl-compat, with glibc builds; musl-compat joins musl", () => {
+    const compatCases = [
+      "glibc-binary-on-musl-compat",
+      "plain-glibc-on-musl-compat",
+      "fortified-glibc-on-musl-compat",
+    ];
+    const planned = plan(["glibc", "musl", "musl-gcompat", "musl-compat"]);
+    for (const id of compatCases) {
+      expect(planned.filter((p) => p.id === id)).toEqual([
+        { id, on: "musl-compat", builtFor: "glibc", skip: null },
+      ]);
+    }
+    expect(planned.filter((p) => p.on === "musl-compat").map((p) => p.id)).toEqual(compatCases);
+    expect(selectEnvironments(["musl"]).map((e) => e.id)).toContain("musl-compat");
+    expect(plan(["glibc", "musl"]).find((p) => p.id === "plain-glibc-on-musl-compat")?.skip).toBe(
+      "no selected environment offers libc6-compat",
+    );
   });
 
   test("two musl environments: the musl cases run on both", () => {
