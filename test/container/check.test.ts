@@ -228,6 +228,33 @@ describe("binaries built for each wall", () => {
   });
 });
 
+describe("musl-compat: past the interpreter, the next wall", () => {
+  test("libc6-compat's loader link gets a glibc binary started, and the loader names each missing symbol", () => {
+    const fortified = confirmed("/fortified", "musl-compat", "missing-symbols");
+    expect(fortified.prediction?.missingSymbols).toContainEqual({
+      group: "fortify",
+      symbols: ["__printf_chk"],
+    });
+    expect(fortified.prediction?.message).toMatch(
+      /^Error relocating \/lab\/check\/\d+\/fortified: __printf_chk: symbol not found$/,
+    );
+    expect(fortified.confirmation?.stderr).toContain(fortified.prediction!.message!);
+    const glibcOnly = confirmed("/glibc-only", "musl-compat", "missing-symbols");
+    expect(glibcOnly.prediction?.missingSymbols).toContainEqual({
+      group: "glibc-only",
+      symbols: ["gnu_get_libc_version"],
+    });
+  });
+
+  test("every prediction for musl-compat is confirmed by its run", () => {
+    for (const a of result.checks!.artifacts) {
+      const c = a.cells.find((x) => x.environment === "musl-compat");
+      if (!c?.confirmation || c.confirmation.observed === null) continue;
+      expect(c.confirmation.observed, `${a.path}: ${c.explanation}`).toBe(c.prediction?.verdict);
+    }
+  });
+});
+
 describe("files that are not what they seem", () => {
   test("another architecture: refused by the kernel, told apart from `not found` by what was printed", () => {
     confirmed("/aarch64-pie", "glibc", "wrong-architecture");
