@@ -239,6 +239,10 @@ describe("musl-compat: past the interpreter, the next wall", () => {
       /^Error relocating \/lab\/check\/\d+\/fortified: __printf_chk: symbol not found$/,
     );
     expect(fortified.confirmation?.stderr).toContain(fortified.prediction!.message!);
+    // musl's loader names every missing symbol, each on its own line: the same set as predicted.
+    expect(fortified.explanation).toMatch(/the run named the same \d+ symbols?$/);
+    const make = confirmed("/make", "musl-compat", "missing-symbols");
+    expect(make.explanation).toMatch(/the run named the same \d+ symbols$/);
     const glibcOnly = confirmed("/glibc-only", "musl-compat", "missing-symbols");
     expect(glibcOnly.prediction?.missingSymbols).toContainEqual({
       group: "glibc-only",
