@@ -70,12 +70,14 @@ test("containers of a dead run are removed at the next start, those of a live on
 test("kill -9 mid-run: its containers stay behind, and the next run removes them and says so", async () => {
   const out = mkdtempSync(join(tmpdir(), "musl-lab-kill9-"));
   const killed = runCli(["hello", "--output-dir", out]);
-  // hello starts exactly two containers (glibc, musl), both at once. Killed once both exist, the
-  // CLI has no create in flight: a fixed wait for one to land was a guess, too short under load.
-  await untilContainersOf(killed.pid, 2);
+  // hello starts exactly three containers (glibc, musl and its variant musl-compat), all at once.
+  // Killed once all exist, the CLI has no create in flight: a fixed wait for one to land was a
+  // guess, too short under load.
+  const HELLO_CONTAINERS = 3;
+  await untilContainersOf(killed.pid, HELLO_CONTAINERS);
   killed.kill("SIGKILL");
   await killed;
-  expect(await containersOwnedBy(killed.pid)).toHaveLength(2);
+  expect(await containersOwnedBy(killed.pid)).toHaveLength(HELLO_CONTAINERS);
   expect(existsSync(join(out, "latest.json"))).toBe(false);
 
   const next = await runCli(["hello", "--output-dir", out]);
