@@ -281,6 +281,16 @@ describe("predict", () => {
 
   test("another architecture, as each shell reports ENOEXEC", () => {
     const arm = elf({ machine: "AArch64" });
+    const i386 = elf({ class: 32, machine: "x86" });
+    expect(
+      predict({
+        artifact: i386,
+        runPath: RUN_PATH,
+        family: "glibc",
+        contents: glibcImage(),
+        others: [],
+      }).reason,
+    ).toMatch(/^built for x86 \(32-bit\); the environment is x86-64 \(64-bit\)/);
     expect(
       predict({
         artifact: arm,
