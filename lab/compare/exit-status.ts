@@ -30,6 +30,8 @@ export function exitStatusOf(
   // `check` is a gate ("our release binary must run on Alpine"): an artifact that does not run
   // somewhere fails the run even when the lab predicted exactly that.
   if (cells.some((c) => c.verdict !== null && c.verdict !== "runs")) return 1;
+  // Nothing found is no pass: a release folder left empty by a failed build must not go green.
+  if (run.checks && run.checks.artifacts.length === 0) return 1;
   const regressed =
     !!comparison && !comparison.accepted && comparison.changes.some((c) => c.regression);
   return regressed ? 1 : 0;

@@ -243,13 +243,15 @@ export function renderCheckSummary(
     "",
     result.exitStatus === 0
       ? c.green("Every artifact runs in every environment, as predicted (exit status 0).")
-      : surprises > 0
-        ? c.red(`Predictions wrong or the lab failed: exit status ${result.exitStatus}.`)
-        : s.failsOn.length > 0 || s.notElf > 0
-          ? c.red(`Some artifacts do not run everywhere: exit status ${result.exitStatus}.`)
-          : c.red(
-              `Regressions since the baseline (${regressions}): exit status ${result.exitStatus}.`,
-            ),
+      : checks.artifacts.length === 0
+        ? c.red(`No ELF file was found, so nothing was checked: exit status ${result.exitStatus}.`)
+        : surprises > 0
+          ? c.red(`Predictions wrong or the lab failed: exit status ${result.exitStatus}.`)
+          : s.failsOn.length > 0 || s.notElf > 0
+            ? c.red(`Some artifacts do not run everywhere: exit status ${result.exitStatus}.`)
+            : c.red(
+                `Regressions since the baseline (${regressions}): exit status ${result.exitStatus}.`,
+              ),
   );
   return box("summary", lines, width);
 }

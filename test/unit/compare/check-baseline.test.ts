@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { compareWithBaseline } from "../../../lab/compare/baseline-diff.js";
 import { mergeBaseline } from "../../../lab/compare/baseline-file.js";
+import { exitStatusOf } from "../../../lab/compare/exit-status.js";
 import type { RunResult } from "../../../lab/run-result.js";
 import { CHECK_RESULT } from "../report/check-fixtures.js";
 
@@ -50,5 +51,14 @@ describe("check against a baseline", () => {
     const { report } = mergeBaseline(CHECK_RESULT, CHECK_RESULT);
     expect(report.checks).toEqual(CHECK_RESULT.checks);
     expect(report.summary).toEqual(CHECK_RESULT.summary);
+  });
+});
+
+describe("the check's exit status", () => {
+  test("a check that found no ELF file at all is no pass", () => {
+    const empty = structuredClone(CHECK_RESULT);
+    empty.checks!.artifacts = [];
+    empty.scenarios = [];
+    expect(exitStatusOf(empty, null)).toBe(1);
   });
 });
