@@ -53,7 +53,7 @@ const CHECK_DIR = `${WORK_DIR}/check`;
 const CONFIRM_TIMEOUT_MS = 5_000;
 /** Artifacts predicted and confirmed together: bounded in count and bytes held in memory. */
 const CHUNK_FILES = 40;
-const CHUNK_BYTES = 96 * 1024 * 1024;
+const CHUNK_BYTES = 32 * 1024 * 1024;
 
 const DLOPEN_PROBE = "check-dlopen.c";
 
@@ -157,7 +157,9 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
         continue;
       }
       chunk.push(pending);
-      chunkBytes += item.bytes.byteLength;
+      // Only a confirming run needs the bytes again: a prediction keeps the facts, never the file.
+      if (!confirm) pending.bytes = null;
+      chunkBytes += pending.bytes?.byteLength ?? 0;
       if (chunk.length >= CHUNK_FILES || chunkBytes >= CHUNK_BYTES) await flush();
     }
     await flush();
@@ -197,7 +199,8 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
 interface Pending {
   path: string;
   size: number;
-  bytes: Uint8Array;
+  /** The file, until its confirming runs are done (null with --no-run). */
+  bytes: Buffer | null;
   elf: ElfInfo;
   facts: ArtifactFacts;
   hints: CheckedArtifact["hints"];
@@ -335,7 +338,7 @@ async function confirmChunk(
   const runnable = chunk.filter((p) => p.elf.kind !== "shared-object" || probe !== null);
   if (runnable.length === 0) return;
   await started.putFiles(
-    runnable.map((p) => ({ path: p.runPath, content: Buffer.from(p.bytes), mode: 0o755 })),
+    runnable.map((p) => ({ path: p.runPath, content: p.bytes!, mode: 0o755 })),
   );
   const commands = runnable.map((p) =>
     p.elf.kind === "shared-object"
