@@ -77,11 +77,12 @@ export function orderedArtifacts(checks: CheckReport): CheckedArtifact[] {
 
 /** The environments of the check, in the RunResult's order, then any only the cells name. */
 export function checkEnvironments(result: RunResult): string[] {
-  const named = result.environments.map((e) => e.id);
+  // The cells' own order (the selected environments, variants after their base): the columns
+  // of a table and the badges of an artifact's details then always line up.
   const inCells = (result.checks?.artifacts ?? []).flatMap((a) =>
     a.cells.map((c) => c.environment),
   );
-  return [...new Set([...named, ...inCells])].filter((id) => inCells.includes(id));
+  return [...new Set(inCells)];
 }
 
 /** The missing pieces a prediction names, one line each (`missing symbols (fortify): …`). */
