@@ -149,13 +149,14 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
         report.artifacts.push(notElfArtifact(item.path, item.size, item.why, world));
         continue;
       }
-      const pending = analyse(item, world, report);
-      if (pending === null) continue;
-      if ("cells" in pending && !("elf" in pending)) {
+      const analysed = analyse(item, world, report);
+      if (analysed === null) continue;
+      if (analysed.kind === "settled") {
         await flush();
-        report.artifacts.push(pending);
+        report.artifacts.push(analysed.artifact);
         continue;
       }
+      const { pending } = analysed;
       chunk.push(pending);
       // Only a confirming run needs the bytes again: a prediction keeps the facts, never the file.
       if (!confirm) pending.bytes = null;
@@ -234,14 +235,17 @@ function analyse(
   item: Extract<CollectedFile, { kind: "elf" }>,
   world: World,
   report: CheckReport,
-): Pending | CheckedArtifact | null {
+): { kind: "pending"; pending: Pending } | { kind: "settled"; artifact: CheckedArtifact } | null {
   const { selected, contents, libcExports, scenarios, skipReasons } = world;
   let elf: ElfInfo;
   try {
     elf = readElf(item.bytes);
   } catch (error) {
     if (!(error instanceof ElfFormatError)) throw error;
-    return notElfArtifact(item.path, item.size, error.message, world);
+    return {
+      kind: "settled",
+      artifact: notElfArtifact(item.path, item.size, error.message, world),
+    };
   }
   if (elf.kind === "relocatable" || elf.kind === "core" || elf.kind === "unknown") {
     report.skipped.push({
@@ -273,7 +277,7 @@ function analyse(
       skipReason: image ? null : skipReasons.get(environment.id) || null,
     });
   }
-  return {
+  const pending: Pending = {
     path: item.path,
     size: item.size,
     bytes: item.bytes,
@@ -284,6 +288,7 @@ function analyse(
     cells,
     isHostSymbol: isHostSymbolOf(elf),
   };
+  return { kind: "pending", pending };
 }
 
 /**
