@@ -7,9 +7,9 @@
  * number of CPUs in the calling thread's affinity mask (src/conf/sysconf.c: a sched_getaffinity
  * syscall and a popcount). glibc answers _SC_NPROCESSORS_ONLN with get_nprocs(), which reads
  * /sys/devices/system/cpu/online (sysdeps/unix/sysv/linux/getsysstats.c; the affinity mask is
- * only its last fallback), and _SC_NPROCESSORS_CONF with get_nprocs_conf() from
- * /sys/devices/system/cpu/possible: the machine's CPUs, whatever the mask. glibc 2.34 briefly
- * counted the mask and went back (BZ #28310). `taskset`, `docker run --cpuset-cpus` and a
+ * only its last fallback), and _SC_NPROCESSORS_CONF with get_nprocs_conf(), which counts the
+ * cpuN entries of /sys/devices/system/cpu: the machine's CPUs, whatever the mask. glibc 2.34
+ * briefly counted the mask and went back (BZ #28310). `taskset`, `docker run --cpuset-cpus` and a
  * cgroup's cpuset all act through this one mask, so the probe sets it itself with
  * sched_setaffinity(0, ...) to one CPU: no taskset binary needed, and musl's busybox image works.
  * gethostname: POSIX leaves truncation unspecified; glibc (sysdeps/posix/gethostname.c) copies

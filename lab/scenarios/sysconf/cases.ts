@@ -29,7 +29,7 @@ export const cases: z.input<typeof CaseSchema>[] = [
         because:
           "glibc counts the machine, not the mask: _SC_NPROCESSORS_ONLN is get_nprocs(), read " +
           "from /sys/devices/system/cpu/online, and _SC_NPROCESSORS_CONF is get_nprocs_conf(), " +
-          "from /sys/devices/system/cpu/possible (sysdeps/unix/sysv/linux/getsysstats.c). After " +
+          "from the cpuN entries of /sys/devices/system/cpu (sysdeps/unix/sysv/linux/getsysstats.c). After " +
           "sched_setaffinity to one CPU both still say what they said before; only " +
           "sched_getaffinity says 1. Measured alike on glibc 2.36 and 2.41.",
       },

@@ -24,7 +24,7 @@ export const sysconf = {
     },
     "glibc-getsysstats-source": {
       title:
-        "glibc sysdeps/unix/sysv/linux/getsysstats.c (get_nprocs: /sys/devices/system/cpu/online, then /proc/stat, then sched_getaffinity; get_nprocs_conf: /sys/devices/system/cpu/possible)",
+        "glibc sysdeps/unix/sysv/linux/getsysstats.c (get_nprocs: /sys/devices/system/cpu/online, then /proc/stat, then sched_getaffinity; get_nprocs_conf: the cpuN entries of /sys/devices/system/cpu)",
       url: "https://sourceware.org/git/?p=glibc.git;a=blob;f=sysdeps/unix/sysv/linux/getsysstats.c",
     },
     "glibc-bz-28310": {

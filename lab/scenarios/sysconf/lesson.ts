@@ -21,7 +21,7 @@ export const lesson = {
         "musl answers both CPU counts by asking the kernel for the affinity mask and counting " +
         "its bits, so a pinned process (or a container with --cpuset-cpus) sees the CPUs it may " +
         "use. glibc answers _SC_NPROCESSORS_ONLN from /sys/devices/system/cpu/online and _CONF " +
-        "from /sys/devices/system/cpu/possible: the machine's CPUs, the same inside a container " +
+        "from the CPUs /sys/devices/system/cpu lists: the machine's CPUs, the same inside a container " +
         "as outside. glibc 2.34 switched to the mask and went back after breakage.",
       sources: [
         "musl-sysconf-source",
