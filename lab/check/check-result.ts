@@ -127,7 +127,7 @@ export const CheckCellSchema = z.strictObject({
 export type CheckCell = z.infer<typeof CheckCellSchema>;
 
 export const CheckedArtifactSchema = z.strictObject({
-  /** As given, with `ARCHIVE!member` for archive members and the image path for --image. */
+  /** The absolute path (taken from where the command was typed), `ARCHIVE!member` inside archives, the path inside the image for --image. */
   path: z.string(),
   size: COUNT,
   /** Null when it is not an ELF file (or not a well-formed one: formatError says why). */

@@ -67,11 +67,7 @@ export interface CheckCommand extends Omit<CliOptions, "command" | "scenarios"> 
 }
 
 export type CommandLine =
-  | CliOptions
-  | ExplainOptions
-  | ExerciseOptions
-  | PruneOptions
-  | CheckCommand;
+  CliOptions | ExplainOptions | ExerciseOptions | PruneOptions | CheckCommand;
 
 const IMAGES_CHOICES = ["auto", "registry", "offline"] as const;
 
@@ -412,7 +408,9 @@ function parseCheckArgs(argv: string[], scenarios: Scenario[]): CheckCommand | C
   }
   if (positionals.some((p) => p === "")) throw new UsageError("check: an empty path");
   if (values.run !== undefined && values["no-run"]) {
-    throw new UsageError("--run says what a confirming run passes; --no-run runs nothing: choose one");
+    throw new UsageError(
+      "--run says what a confirming run passes; --no-run runs nothing: choose one",
+    );
   }
   return {
     command: "check",
