@@ -10,8 +10,9 @@ export type ObservedRun = Omit<RunResult, "exitStatus" | "baseline">;
 /**
  * The exit status of a run, the one place it is computed: the outcomes decide first (2 when the
  * infrastructure failed under a case, 1 for any other surprise, 0 when everything happened as the
- * scenarios predict; `check`: 1 also when any artifact does not run in an environment); then a regression since the baseline (an outcome that changed, a case that
- * vanished) makes a clean run 1, unless the run was accepted as the new baseline.
+ * scenarios predict; `check`: 1 also when an artifact does not run somewhere, or none was found);
+ * then a regression since the baseline (an outcome that changed, a case that vanished) makes a
+ * clean run 1, unless the run was accepted as the new baseline.
  */
 export function exitStatusOf(
   run: {
