@@ -52,7 +52,7 @@ export function loadScenarios(data: unknown[] = SCENARIO_DATA): Scenario[] {
       }
       caseIds.add(c.id);
       for (const e of c.expect) {
-        for (const pattern of [...(e.stdout ?? []), ...(e.stderr ?? [])])
+        for (const pattern of [...(e.stdout ?? []), ...(e.stderr ?? []), ...(e.output ?? [])])
           assertRegExp(scenario.id, c.id, pattern);
       }
       assertPlaceholder(scenario.id, c);
