@@ -10,6 +10,7 @@ import { qsort } from "./qsort/index.js";
 import { regex } from "./regex/index.js";
 import { malloc } from "./malloc/index.js";
 import { printf } from "./printf/index.js";
+import { headers } from "./headers/index.js";
 import { threadStack } from "./thread-stack/index.js";
 import { ScenarioSchema, VALUE_PLACEHOLDER, type Case, type Scenario } from "./schema.js";
 
@@ -28,6 +29,7 @@ const SCENARIO_DATA: unknown[] = [
   malloc,
   qsort,
   printf,
+  headers,
 ];
 
 /** Parses scenario data once, at the edge; inside the lab the types are trusted. */

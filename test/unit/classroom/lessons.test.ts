@@ -21,6 +21,7 @@ describe("lesson data", () => {
       "malloc",
       "qsort",
       "printf",
+      "headers",
     ]);
     for (const scenario of scenarios) {
       const lesson = scenario.lesson;
