@@ -11,6 +11,7 @@ import { regex } from "./regex/index.js";
 import { malloc } from "./malloc/index.js";
 import { printf } from "./printf/index.js";
 import { headers } from "./headers/index.js";
+import { strerror } from "./strerror/index.js";
 import { threadStack } from "./thread-stack/index.js";
 import { ScenarioSchema, VALUE_PLACEHOLDER, type Case, type Scenario } from "./schema.js";
 
@@ -30,6 +31,7 @@ const SCENARIO_DATA: unknown[] = [
   qsort,
   printf,
   headers,
+  strerror,
 ];
 
 /** Parses scenario data once, at the edge; inside the lab the types are trusted. */

@@ -22,6 +22,7 @@ describe("lesson data", () => {
       "qsort",
       "printf",
       "headers",
+      "strerror",
     ]);
     for (const scenario of scenarios) {
       const lesson = scenario.lesson;

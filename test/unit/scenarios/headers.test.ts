@@ -1,27 +1,16 @@
 import { describe, expect, test } from "vitest";
-import { classify, selectExpectation, type Observation } from "../../../lab/classify/classify.js";
-import { parseMeasurements } from "../../../lab/classify/measurements.js";
-import type { LibcFamily } from "../../../lab/environments/schema.js";
+import { classify, selectExpectation } from "../../../lab/classify/classify.js";
 import { headers } from "../../../lab/scenarios/headers/index.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
+import { classifyRecorded, type RecordedBuild } from "./recorded-output.js";
 
 const [scenario] = loadScenarios([headers]);
-
-/** The environments of the recorded run, as the lab detected them. */
-const LIBC: Record<string, { family: LibcFamily; version: string }> = {
-  glibc: { family: "glibc", version: "2.41" },
-  musl: { family: "musl", version: "1.2.5" },
-  "glibc-2.36": { family: "glibc", version: "2.36" },
-  "musl-1.2.3": { family: "musl", version: "1.2.3" },
-};
-
-type Recorded = { built: true; stdout: string; stderr: string } | { built: false; output: string };
 
 /**
  * What one real run (`npm run lab -- headers`, 2026-12-02) saw per case and environment: the
  * probe's output, or the error and warning lines of the compiler's output.
  */
-const RECORDED: Record<string, Record<string, Recorded>> = {
+const RECORDED: Record<string, Record<string, RecordedBuild>> = {
   "execinfo-backtrace": {
     glibc: { built: true, stdout: "backtrace.frames=some\n", stderr: "" },
     musl: {
@@ -145,20 +134,6 @@ const RECORDED: Record<string, Record<string, Recorded>> = {
   },
 };
 
-function observation(recorded: Recorded): Observation {
-  if (!recorded.built) return { kind: "build-failed", output: recorded.output };
-  return {
-    kind: "ran",
-    exitCode: 0,
-    signal: null,
-    stdout: recorded.stdout,
-    stderr: recorded.stderr,
-    timedOut: false,
-    durationMs: 5,
-    measurements: parseMeasurements(recorded.stdout),
-  };
-}
-
 describe("headers: the recorded outputs against the scenario's expectations", () => {
   const cases = scenario!.cases;
 
@@ -167,22 +142,9 @@ describe("headers: the recorded outputs against the scenario's expectations", ()
   });
 
   test("every recording classifies as predicted: a failed build fails with the words predicted", () => {
-    for (const c of cases) {
-      for (const [environment, recorded] of Object.entries(RECORDED[c.id]!)) {
-        const verdict = classify(
-          c.role,
-          selectExpectation(c.expect, LIBC[environment]!),
-          observation(recorded),
-        );
-        const where = `${c.id} on ${environment}`;
-        expect(verdict.mismatches, where).toEqual([]);
-        const wanted = !recorded.built
-          ? "expected-build-failure"
-          : c.role === "fix"
-            ? "fix-verified"
-            : "as-expected";
-        expect(verdict.outcome, where).toBe(wanted);
-      }
+    for (const run of classifyRecorded(scenario!, RECORDED)) {
+      expect(run.mismatches, run.where).toEqual([]);
+      expect(run.outcome, run.where).toBe(run.wanted);
     }
   });
 
@@ -200,10 +162,14 @@ describe("headers: the recorded outputs against the scenario's expectations", ()
 
   test("a build predicted to fail that fails with other words is an unexpected failure", () => {
     const c = cases.find((x) => x.id === "execinfo-backtrace")!;
-    const verdict = classify(c.role, selectExpectation(c.expect, LIBC.musl!), {
-      kind: "build-failed",
-      output: "/lab/src/headers-execinfo.c:20:3: error: expected ';' before '}' token",
-    });
+    const verdict = classify(
+      c.role,
+      selectExpectation(c.expect, { family: "musl", version: "1.2.5" }),
+      {
+        kind: "build-failed",
+        output: "/lab/src/headers-execinfo.c:20:3: error: expected ';' before '}' token",
+      },
+    );
     expect(verdict.outcome).toBe("unexpected-failure");
     expect(verdict.mismatches[0]).toMatch(
       /^wanted the compiler's output to match \/fatal error: execinfo/,
