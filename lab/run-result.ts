@@ -104,8 +104,16 @@ const outcomeCounts = Object.fromEntries(OUTCOMES.map((o) => [o, COUNT])) as Rec
   Outcome,
   typeof COUNT
 >;
-/** How many cases ended with each outcome, and how many there were. */
-export const SummaryCountsSchema = z.strictObject({ ...outcomeCounts, total: COUNT });
+/**
+ * How many cases ended with each outcome, and how many there were. Reports written before the
+ * `expected-build-failure` outcome existed have no count for it: they read as 0, so an older
+ * baseline still compares (an additive change, same schema version).
+ */
+export const SummaryCountsSchema = z.strictObject({
+  ...outcomeCounts,
+  "expected-build-failure": COUNT.default(0),
+  total: COUNT,
+});
 export type SummaryCounts = z.infer<typeof SummaryCountsSchema>;
 
 /** The summary of a list of outcomes (a run's cases, a check's cells). */

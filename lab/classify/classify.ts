@@ -62,11 +62,7 @@ export function classify(
     case "infra-failed":
       return { outcome: "infra-error", explanation: observation.message, mismatches: [] };
     case "build-failed":
-      return {
-        outcome: "build-error",
-        explanation: "the probe did not compile; the compiler's output is attached",
-        mismatches: [],
-      };
+      return classifyBuildFailure(expectation, observation.output);
   }
   if (observation.timedOut) {
     // A fork bomb ends here too: its processes starve it until the time limit. Say what stopped
@@ -89,6 +85,16 @@ export function classify(
       mismatches: [],
     };
   }
+  if (expectation.result === "build-failure") {
+    // It compiled where the scenario says it cannot (e.g. a musl that gained the header): the
+    // demonstration no longer demonstrates anything.
+    const mismatch = `wanted the build to fail, it compiled and ran (${describeStatus(observation.exitCode, observation.signal, observation.oomKilled)})`;
+    return {
+      outcome: "unexpected-pass",
+      explanation: `predicted: ${expectation.because} Observed otherwise: ${mismatch}`,
+      mismatches: [mismatch],
+    };
+  }
   const mismatches = compare(expectation, observation);
   const succeeded = observation.exitCode === 0 && observation.signal === null;
   if (mismatches.length === 0) {
@@ -103,6 +109,35 @@ export function classify(
   return {
     outcome:
       succeeded && expectation.result === "failure" ? "unexpected-pass" : "unexpected-failure",
+    explanation: `predicted: ${expectation.because} Observed otherwise: ${mismatches.join("; ")}`,
+    mismatches,
+  };
+}
+
+/**
+ * A compile that failed: predicted (`result: build-failure`, every `output` pattern found in the
+ * compiler's output) it is an expected build failure; predicted with other words it is an
+ * unexpected failure listing each pattern missed; not predicted it is a build error.
+ */
+function classifyBuildFailure(expectation: Expectation | null, output: string): Classification {
+  if (expectation?.result !== "build-failure") {
+    return {
+      outcome: "build-error",
+      explanation: "the probe did not compile; the compiler's output is attached",
+      mismatches: [],
+    };
+  }
+  const mismatches = (expectation.output ?? [])
+    .filter((pattern) => !new RegExp(pattern, "m").test(output))
+    .map(
+      (pattern) =>
+        `wanted the compiler's output to match /${pattern}/, got ${quote(firstError(output))}`,
+    );
+  if (mismatches.length === 0) {
+    return { outcome: "expected-build-failure", explanation: expectation.because, mismatches };
+  }
+  return {
+    outcome: "unexpected-failure",
     explanation: `predicted: ${expectation.because} Observed otherwise: ${mismatches.join("; ")}`,
     mismatches,
   };
@@ -177,6 +212,11 @@ export function describeStatus(
 ): string {
   if (oomKilled) return `killed by the OOM killer (${signal ?? "SIGKILL"}: out of memory)`;
   return signal !== null ? `killed by ${signal}` : `exit ${exitCode}`;
+}
+
+/** The compiler's first `error:` line (the one that explains the rest), or all of its output. */
+function firstError(output: string): string {
+  return output.split("\n").find((line) => /\berror\b/.test(line)) ?? output;
 }
 
 function quote(text: string): string {

@@ -1,6 +1,7 @@
 export const OUTCOMES = [
   "as-expected",
   "expected-failure",
+  "expected-build-failure",
   "fix-verified",
   "unexpected-pass",
   "unexpected-failure",
@@ -36,6 +37,13 @@ export const OUTCOME_INFO = {
     color: "yellow",
     predicted: true,
     summary: "expected failures demonstrated",
+  },
+  "expected-build-failure": {
+    label: "expected build failure",
+    glyph: "✗",
+    color: "yellow",
+    predicted: true,
+    summary: "expected build failures demonstrated",
   },
   "fix-verified": {
     label: "fix verified",

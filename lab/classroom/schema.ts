@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { KEBAB_ID } from "../environments/schema.js";
-import { BuildSchema, CheckSchema, ExpectationSchema } from "../scenarios/schema.js";
+import { BuildSchema, CheckSchema, ExpectationFieldsSchema } from "../scenarios/schema.js";
 
 /** The `run` member of the scenarios' check union: exercise checks run the student's program. */
 const RunCheckSchema = CheckSchema.options[0];
@@ -23,7 +23,7 @@ export const ExerciseCheckSchema = z.strictObject({
   /** How it is run: where, with which args, env, limits and DNS fixture (see CheckSchema). */
   run: RunCheckSchema.omit({ kind: true }),
   /** What must be observed, per libc where it differs; the first that fits the environment applies. */
-  expect: z.array(ExpectationSchema.omit({ because: true })).min(1),
+  expect: z.array(ExpectationFieldsSchema.omit({ because: true })).min(1),
   /** What is wanted, in words a student understands: shown with every verdict. */
   wanted: z.string().min(1),
   /** Shown when the check fails: a nudge towards the fix, never the fix itself. */

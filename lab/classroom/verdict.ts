@@ -99,6 +99,7 @@ export type ExerciseVerdict = z.infer<typeof ExerciseVerdictSchema>;
 const STATUS_OF = {
   "as-expected": "pass",
   "expected-failure": "pass",
+  "expected-build-failure": "pass",
   "fix-verified": "pass",
   "unexpected-pass": "fail",
   "unexpected-failure": "fail",

@@ -229,12 +229,15 @@ function describeWhen(when: Expectation["when"]): string {
 
 /** An expectation as a list item with its details nested. */
 function describeExpectation(e: Omit<Expectation, "because"> & { because?: string }): string[] {
-  const observed: string[] = [e.result];
+  const observed: string[] = [
+    e.result === "build-failure" ? "the build fails (nothing runs)" : e.result,
+  ];
   if (e.exitCode !== undefined) observed.push(`exit ${e.exitCode}`);
   if (e.signal) observed.push(e.signal);
   const out = [`- ${describeWhen(e.when)}: ${observed.join(", ")}`];
   for (const p of e.stdout ?? []) out.push(`  - stdout matches ${code(`/${p}/`)}`);
   for (const p of e.stderr ?? []) out.push(`  - stderr matches ${code(`/${p}/`)}`);
+  for (const p of e.output ?? []) out.push(`  - the compiler's output matches ${code(`/${p}/`)}`);
   for (const [key, want] of Object.entries(e.measurements ?? {})) {
     out.push(`  - ${code(key)} ${describeMeasurement(want)}`);
   }

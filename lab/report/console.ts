@@ -258,7 +258,7 @@ export function renderCase(
     detail(`built in ${result.build.builtIn}${reused}: ${result.build.command}`);
     if (result.build.elf) detail(`binary: ${result.build.elf}`);
   }
-  if (result.outcome === "build-error" && result.build) {
+  if (result.build && result.build.exitCode !== 0) {
     detail("compiler said:");
     lines.push(...excerpt(result.build.output).map((l) => `    │ ${l}`));
   }
@@ -350,6 +350,9 @@ function renderSummary(result: RunResult, c: ChalkInstance, width: number): stri
     `cases run                       ${s.total - s.skipped}`,
     `as expected                     ${s["as-expected"]}`,
     `expected failures demonstrated  ${s["expected-failure"]}`,
+    ...(s["expected-build-failure"] > 0
+      ? [`expected build failures         ${s["expected-build-failure"]}`]
+      : []),
     `fixes verified                  ${s["fix-verified"]}`,
     `unexpected results              ${unexpectedCount === 0 ? c.green("0") : c.red(String(unexpectedCount))}`,
     `skipped                         ${s.skipped}`,

@@ -65,6 +65,9 @@ function testcase(c: CaseResult): Testcase {
     output: [
       c.title,
       ...(c.build ? [`built in ${c.build.builtIn}: ${c.build.command}`] : []),
+      ...(c.outcome === "expected-build-failure" && c.build
+        ? ["compiler output (the failure the scenario predicts):", c.build.output]
+        : []),
       ...(c.command ? [`$ ${c.command}`, c.stdout.trimEnd()] : []),
       `outcome: ${info.label}: ${c.explanation}`,
     ],
@@ -126,20 +129,29 @@ function failureText(c: CaseResult): string {
   ];
   if (c.mismatches.length > 0) lines.push("differences:", ...c.mismatches.map((m) => `  ${m}`));
   lines.push(`why: ${c.explanation}`);
-  if (c.outcome === "build-error" && c.build) lines.push("compiler output:", c.build.output);
+  if (notBuilt(c)) lines.push("compiler output:", c.build?.output ?? "");
   return lines.join("\n");
 }
 
 function observed(c: CaseResult): string {
-  if (c.outcome === "build-error") return `the compiler exited with ${c.build?.exitCode ?? "?"}`;
+  if (notBuilt(c)) return `the compiler exited with ${c.build?.exitCode ?? "?"}`;
+  if (c.expected?.result === "build-failure") return `it compiled, and ran: ${runStatus(c)}`;
   if (c.outcome === "timeout") return `killed at its time limit after ${c.durationMs} ms`;
   const status = runStatus(c);
   return status === "ok" ? "exit 0" : status;
 }
 
+/** The compiler failed (a build error, or a predicted build failure with other words). */
+function notBuilt(c: CaseResult): boolean {
+  return c.outcome === "build-error" || (c.build !== null && c.build.exitCode !== 0);
+}
+
 function describeExpectation(expected: Expectation | null): string {
   if (!expected) return "no expectation for this libc";
-  const parts: string[] = [expected.result];
+  const parts: string[] = [
+    expected.result === "build-failure" ? "the build fails" : expected.result,
+  ];
+  for (const pattern of expected.output ?? []) parts.push(`compiler output /${pattern}/`);
   if (expected.exitCode !== undefined) parts.push(`exit ${expected.exitCode}`);
   if (expected.signal) parts.push(expected.signal);
   for (const [key, want] of Object.entries(expected.measurements ?? {})) {

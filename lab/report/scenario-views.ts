@@ -72,6 +72,7 @@ export function runStatus(result: CaseResult): string {
   if (result.outcome === "skipped") return "skipped";
   if (result.outcome === "timeout") return "timeout";
   if (result.outcome === "build-error") return "build error";
+  if (result.build && result.build.exitCode !== 0) return "did not build";
   if (result.outcome === "infra-error") return "infra error";
   if (result.signal) return result.signal;
   return result.exitCode === 0 ? "ok" : `exit ${result.exitCode}`;

@@ -11,6 +11,8 @@ import { regex } from "./regex/index.js";
 import { malloc } from "./malloc/index.js";
 import { printf } from "./printf/index.js";
 import { sysconf } from "./sysconf/index.js";
+import { headers } from "./headers/index.js";
+import { strerror } from "./strerror/index.js";
 import { threadStack } from "./thread-stack/index.js";
 import { ScenarioSchema, VALUE_PLACEHOLDER, type Case, type Scenario } from "./schema.js";
 
@@ -30,6 +32,8 @@ const SCENARIO_DATA: unknown[] = [
   qsort,
   printf,
   sysconf,
+  headers,
+  strerror,
 ];
 
 /** Parses scenario data once, at the edge; inside the lab the types are trusted. */
@@ -54,7 +58,7 @@ export function loadScenarios(data: unknown[] = SCENARIO_DATA): Scenario[] {
       }
       caseIds.add(c.id);
       for (const e of c.expect) {
-        for (const pattern of [...(e.stdout ?? []), ...(e.stderr ?? [])])
+        for (const pattern of [...(e.stdout ?? []), ...(e.stderr ?? []), ...(e.output ?? [])])
           assertRegExp(scenario.id, c.id, pattern);
       }
       assertPlaceholder(scenario.id, c);

@@ -27,7 +27,8 @@ export const ValueRangeSchema = z.strictObject({
   max: z.number().optional(),
 });
 
-export const ExpectationSchema = z.strictObject({
+/** An expectation's fields, before the checks across them (a classroom check omits `because`). */
+export const ExpectationFieldsSchema = z.strictObject({
   /** Which libc (and versions of it, and values of a sweep) this expectation is for; omitted means any. */
   when: z
     .strictObject({
@@ -37,8 +38,12 @@ export const ExpectationSchema = z.strictObject({
       value: ValueRangeSchema.optional(),
     })
     .optional(),
-  /** `success` is exit status 0 and no signal; anything else is `failure`. */
-  result: z.enum(["success", "failure"]),
+  /**
+   * `success` is exit status 0 and no signal; anything else is `failure`. `build-failure`: the
+   * probe is predicted not to compile for this libc (a missing header or declaration); nothing is
+   * run, and `output` patterns are matched against the compiler's output.
+   */
+  result: z.enum(["success", "failure", "build-failure"]),
   exitCode: z.number().int().min(0).max(255).optional(),
   /** e.g. `SIGSEGV`: the signal the probe must die of. */
   signal: z
@@ -49,10 +54,36 @@ export const ExpectationSchema = z.strictObject({
   stdout: z.array(z.string()).optional(),
   /** Regular expressions (multiline) that must all match stderr. */
   stderr: z.array(z.string()).optional(),
+  /**
+   * Regular expressions (multiline) that must all match the compiler's output, for
+   * `result: build-failure` only (e.g. `fatal error: execinfo\\.h: No such file or directory`).
+   */
+  output: z.array(z.string()).optional(),
   /** Facts the probe prints as `key=value` lines (or the ELF reader reports). */
   measurements: z.record(z.string(), MeasurementExpectationSchema).optional(),
   /** Why this libc behaves so: the report's explanation when the expectation holds. */
   because: z.string().min(1),
+});
+
+export const ExpectationSchema = ExpectationFieldsSchema.superRefine((expectation, ctx) => {
+  const built = expectation.result !== "build-failure";
+  if (!built) {
+    for (const field of ["exitCode", "signal", "stdout", "stderr", "measurements"] as const) {
+      if (expectation[field] !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: [field],
+          message: `a build predicted to fail runs nothing: ${field} cannot apply`,
+        });
+      }
+    }
+  } else if (expectation.output !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["output"],
+      message: "output (the compiler's) goes with result: build-failure, and only with it",
+    });
+  }
 });
 export type Expectation = z.infer<typeof ExpectationSchema>;
 

@@ -94,6 +94,55 @@ describe("classify", () => {
     );
   });
 
+  describe("a build the scenario predicts to fail", () => {
+    const noExecinfo = {
+      when: { family: "musl" as const },
+      result: "build-failure" as const,
+      output: ["fatal error: execinfo\\.h: No such file or directory"],
+      because: "musl has no execinfo.h",
+    };
+    const compilerSaid =
+      "/lab/src/headers-execinfo.c:9:10: fatal error: execinfo.h: No such file or directory\ncompilation terminated.";
+
+    test("failing with the predicted words is an expected build failure", () => {
+      expect(
+        classify("demonstration", noExecinfo, { kind: "build-failed", output: compilerSaid }),
+      ).toEqual({
+        outcome: "expected-build-failure",
+        explanation: "musl has no execinfo.h",
+        mismatches: [],
+      });
+    });
+
+    test("failing with other words is an unexpected failure listing the pattern missed", () => {
+      const verdict = classify("demonstration", noExecinfo, {
+        kind: "build-failed",
+        output: "x.c:3:1: error: expected ';' before '}' token\ncompilation terminated.",
+      });
+      expect(verdict.outcome).toBe("unexpected-failure");
+      expect(verdict.mismatches).toEqual([
+        "wanted the compiler's output to match /fatal error: execinfo\\.h: No such file or directory/, got \"x.c:3:1: error: expected ';' before '}' token\"",
+      ]);
+    });
+
+    test("building after all is an unexpected pass, and says it ran", () => {
+      const verdict = classify("demonstration", noExecinfo, ran({}));
+      expect(verdict.outcome).toBe("unexpected-pass");
+      expect(verdict.mismatches).toEqual([
+        "wanted the build to fail, it compiled and ran (exit 0)",
+      ]);
+    });
+
+    test("a failed build nobody predicted stays a build error", () => {
+      expect(
+        classify("demonstration", works, { kind: "build-failed", output: compilerSaid }).outcome,
+      ).toBe("build-error");
+      expect(classify("demonstration", null, { kind: "build-failed", output: "" }).outcome).toBe(
+        "build-error",
+      );
+    });
+  });
+
   test("a timeout names the pids limit when it refused forks (a contained fork bomb)", () => {
     const killed = { timedOut: true, exitCode: null, signal: "SIGKILL", durationMs: 3_010 };
     expect(classify("baseline", works, ran(killed)).explanation).toBe(

@@ -22,6 +22,8 @@ describe("lesson data", () => {
       "qsort",
       "printf",
       "sysconf",
+      "headers",
+      "strerror",
     ]);
     for (const scenario of scenarios) {
       const lesson = scenario.lesson;

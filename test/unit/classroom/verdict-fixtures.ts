@@ -84,6 +84,7 @@ function runOf(scenario: string, title: string, cases: CaseResult[]): RunResult 
     summary: {
       "as-expected": 0,
       "expected-failure": 0,
+      "expected-build-failure": 0,
       "fix-verified": 0,
       "unexpected-pass": 0,
       "unexpected-failure": 0,

@@ -57,7 +57,7 @@ describe("parseCliArgs", () => {
 
   test("each mistake is one line naming the valid choices", () => {
     expect(usageError(["nope"])).toBe(
-      'unknown scenario "nope"; known scenarios: hello, thread-stack, dns, locale, iconv, getopt, regex, malloc, qsort, printf, sysconf',
+      'unknown scenario "nope"; known scenarios: hello, thread-stack, dns, locale, iconv, getopt, regex, malloc, qsort, printf, sysconf, headers, strerror',
     );
     expect(usageError(["--frobnicate"])).toBe(
       "unknown option --frobnicate; see --help for the options",
@@ -156,10 +156,10 @@ describe("classroom commands", () => {
 
   test("explain mistakes are one-line usage errors", () => {
     expect(commandError(["explain", "nope"])).toBe(
-      'unknown scenario "nope"; known scenarios: hello, thread-stack, dns, locale, iconv, getopt, regex, malloc, qsort, printf, sysconf',
+      'unknown scenario "nope"; known scenarios: hello, thread-stack, dns, locale, iconv, getopt, regex, malloc, qsort, printf, sysconf, headers, strerror',
     );
     expect(commandError(["explain"])).toBe(
-      "explain needs a scenario: npm run lab -- explain SCENARIO (one of hello, thread-stack, dns, locale, iconv, getopt, regex, malloc, qsort, printf, sysconf)",
+      "explain needs a scenario: npm run lab -- explain SCENARIO (one of hello, thread-stack, dns, locale, iconv, getopt, regex, malloc, qsort, printf, sysconf, headers, strerror)",
     );
     expect(commandError(["explain", "hello", "dns"])).toBe("explain takes one scenario, not 2");
     expect(commandError(["explain", "hello", "--env", "musl"])).toBe(

@@ -11,7 +11,7 @@ describe("npm run lab, bad input", () => {
     const result = await runCli(["no-such-scenario"]);
     expect(result.exitCode).toBe(2);
     expect(labStderr(String(result.stderr))).toBe(
-      'musl-lab: unknown scenario "no-such-scenario"; known scenarios: hello, thread-stack, dns, locale, iconv, getopt, regex, malloc, qsort, printf, sysconf',
+      'musl-lab: unknown scenario "no-such-scenario"; known scenarios: hello, thread-stack, dns, locale, iconv, getopt, regex, malloc, qsort, printf, sysconf, headers, strerror',
     );
   });
 
@@ -106,7 +106,7 @@ describe("npm run lab, classroom commands without Docker", () => {
     const result = await runCli(["explain", "nope"], NO_DOCKER);
     expect(result.exitCode).toBe(2);
     expect(labStderr(String(result.stderr))).toBe(
-      'musl-lab: unknown scenario "nope"; known scenarios: hello, thread-stack, dns, locale, iconv, getopt, regex, malloc, qsort, printf, sysconf',
+      'musl-lab: unknown scenario "nope"; known scenarios: hello, thread-stack, dns, locale, iconv, getopt, regex, malloc, qsort, printf, sysconf, headers, strerror',
     );
   });
 

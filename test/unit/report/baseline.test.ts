@@ -291,6 +291,16 @@ describe("baseline files", () => {
     );
   });
 
+  test("a report written before expected-build-failure existed still reads, counting 0 of it", () => {
+    const d = dir();
+    const { "expected-build-failure": _count, ...olderSummary } = SAMPLE_RESULT.summary;
+    void _count;
+    writeFileSync(join(d, "old.json"), JSON.stringify({ ...SAMPLE_RESULT, summary: olderSummary }));
+    expect(readBaseline(join(d, "old.json"), false).report?.summary["expected-build-failure"]).toBe(
+      0,
+    );
+  });
+
   test("what a damaged file holds reaches the message with its control characters escaped", () => {
     const d = dir();
     writeFileSync(join(d, "binary.json"), Buffer.from("\u0000\u001b[31mRED\u001b]0;owned\u0007"));
@@ -400,7 +410,7 @@ describe("--accept on a subset keeps what the run did not cover", () => {
     const loaded = readBaseline(file, true);
     const run = compareWithBaseline(subsetRun(old, ["dns"], ["glibc", "musl"]), loaded, true);
     expect(writeBaseline(run, loaded)).toBe(
-      `baseline written: ${file}: replaced 2 cases of dns (glibc, musl); kept 9 of hello (musl, musl-gcompat) and thread-stack (glibc, musl)`,
+      `baseline written: ${file}: replaced 2 cases of dns (glibc, musl); kept 10 of hello (musl, musl-gcompat) and thread-stack (glibc, musl)`,
     );
     const written = readBaseline(file, false).report;
     expect(written && keys(written)).toEqual(keys(old));

@@ -54,7 +54,7 @@ describe("JUnit XML", () => {
     const xml = renderJunit(SAMPLE_RESULT);
     const root = parse(xml);
     expect(root.testsuite.map((s) => [s["@_name"], s.testcase.length])).toEqual([
-      ["hello on musl", 2],
+      ["hello on musl", 3],
       ["hello on glibc", 1],
       ["hello on musl-gcompat", 1],
       ["thread-stack on glibc", 3],
@@ -78,6 +78,37 @@ describe("JUnit XML", () => {
     expect(expectedFailure["@_classname"]).toBe("musl-lab.hello.musl");
     expect(expectedFailure["system-out"]).toContain("$ /lab/bin/hello-glibc-dynamic");
     expect(expectedFailure["system-err"]).toBe("sh: /lab/bin/hello-glibc-dynamic: not found");
+  });
+
+  test("a build that fails as predicted passes, with the compiler's output", () => {
+    const predicted = caseNamed(
+      suiteNamed(renderJunit(SAMPLE_RESULT), "hello on musl"),
+      "backtrace-on-musl",
+    );
+    expect(predicted.failure).toBeUndefined();
+    expect(predicted["system-out"]).toContain("fatal error: execinfo.h: No such file or directory");
+    expect(predicted["system-out"]).toContain("outcome: expected build failure");
+  });
+
+  test("a build predicted to fail that fails otherwise lists the pattern it missed", () => {
+    const run = withCase(
+      SAMPLE_RESULT,
+      { scenario: "hello", id: "backtrace-on-musl", environment: "musl" },
+      (c) => ({
+        ...c,
+        outcome: "unexpected-failure",
+        mismatches: ['wanted the compiler\'s output to match /execinfo/, got "x: error: y"'],
+      }),
+    );
+    const failure = caseNamed(
+      suiteNamed(renderJunit(run), "hello on musl"),
+      "backtrace-on-musl",
+    ).failure;
+    expect(failure?.["#text"]).toContain(
+      "expected: the build fails, compiler output /fatal error: execinfo\\.h: No such file or directory/",
+    );
+    expect(failure?.["#text"]).toContain("observed: the compiler exited with 1");
+    expect(failure?.["#text"]).toContain("compiler output:");
   });
 
   test("an unexpected outcome is a failure with what was expected and what was observed", () => {

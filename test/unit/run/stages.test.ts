@@ -101,6 +101,40 @@ describe("the run stages, without Docker", () => {
     ]);
   });
 
+  test("a build predicted to fail is an expected build failure, and nothing of it runs", async () => {
+    const predicted = (patterns: string[]) => ({
+      result: "build-failure",
+      output: patterns,
+      because: "the probe names what this libc lacks",
+    });
+    const { results, executor } = await runStages(
+      scenario([
+        probeCase("fails-as-predicted", {
+          build: { probe: "broken.c" },
+          expect: [predicted(["error: expected ';' before '}' token"])],
+        }),
+        probeCase("fails-otherwise", {
+          build: { probe: "broken.c" },
+          check: { args: ["x"] },
+          expect: [predicted(["fatal error: execinfo\\.h"])],
+        }),
+        probeCase("builds-after-all", { expect: [predicted(["anything"])] }),
+      ]),
+      ["glibc"],
+    );
+    expect(results.map((r) => [r.id, r.outcome])).toEqual([
+      ["fails-as-predicted", "expected-build-failure"],
+      ["fails-otherwise", "unexpected-failure"],
+      ["builds-after-all", "unexpected-pass"],
+    ]);
+    expect(results[0]?.command).toBeNull();
+    expect(results[1]?.mismatches[0]).toMatch(/^wanted the compiler's output to match/);
+    // Only the probe that built ran.
+    expect(executor.batches.flatMap((b) => b.items.map((i) => i.command))).toEqual([
+      `${WORK_DIR}/bin/hello-glibc-dynamic`,
+    ]);
+  });
+
   test("a run that reaches its time limit is a timeout", async () => {
     const { results } = await runStages(
       scenario([

@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Observation } from "../../../lab/classify/classify.js";
+import { classify, selectExpectation, type Observation } from "../../../lab/classify/classify.js";
+import type { Outcome } from "../../../lab/classify/outcomes.js";
 import { parseMeasurements } from "../../../lab/classify/measurements.js";
 import type { LibcFamily } from "../../../lab/environments/schema.js";
+import type { Scenario } from "../../../lab/scenarios/schema.js";
 
 /** The four environments a recorded fixture folder holds, each in its own file. */
 export const RECORDED_ENVIRONMENTS = [
@@ -47,4 +49,39 @@ export function ranWith(stdout: string, stderr = ""): Observation {
     durationMs: 5,
     measurements: parseMeasurements(stdout),
   };
+}
+
+/** One recorded run of a case that may not build: the probe's output, or the compiler's lines. */
+export type RecordedBuild =
+  { built: true; stdout: string; stderr: string } | { built: false; output: string };
+
+/**
+ * Each recorded run classified against the scenario's expectation for its environment, with the
+ * outcome it should have: a failed build an expected build failure, a run as expected (or a
+ * verified fix). Empty mismatches and equal outcomes mean the data predicts what was measured.
+ */
+export function classifyRecorded(
+  scenario: Scenario,
+  recorded: Record<string, Record<string, RecordedBuild>>,
+): { where: string; outcome: Outcome; wanted: Outcome; mismatches: string[] }[] {
+  return scenario.cases.flatMap((c) =>
+    Object.entries(recorded[c.id] ?? {}).map(([environment, run]) => {
+      const libc = RECORDED_ENVIRONMENTS.find((e) => e.id === environment)!.libc;
+      const observation: Observation = run.built
+        ? ranWith(run.stdout, run.stderr)
+        : { kind: "build-failed", output: run.output };
+      const verdict = classify(c.role, selectExpectation(c.expect, libc), observation);
+      const wanted: Outcome = !run.built
+        ? "expected-build-failure"
+        : c.role === "fix"
+          ? "fix-verified"
+          : "as-expected";
+      return {
+        where: `${c.id} on ${environment}`,
+        outcome: verdict.outcome,
+        wanted,
+        mismatches: verdict.mismatches,
+      };
+    }),
+  );
 }

@@ -34,6 +34,30 @@ describe("scenario data", () => {
   });
 });
 
+describe("a build predicted to fail", () => {
+  const withExpectation = (expectation: object) => ({
+    ...hello,
+    cases: [{ ...hello.cases[0], expect: [expectation] }, ...hello.cases.slice(1)],
+  });
+
+  test("takes compiler-output patterns, checked like the others", () => {
+    const ok = { result: "build-failure", output: ["execinfo\\.h"], because: "x" };
+    expect(() => loadScenarios([withExpectation(ok)])).not.toThrow();
+    expect(() => loadScenarios([withExpectation({ ...ok, output: ["("] })])).toThrow(
+      "invalid pattern /(/",
+    );
+  });
+
+  test("states nothing about a run, and output goes with it only", () => {
+    expect(() =>
+      loadScenarios([withExpectation({ result: "build-failure", stdout: ["x"], because: "x" })]),
+    ).toThrow(/stdout: a build predicted to fail runs nothing/);
+    expect(() =>
+      loadScenarios([withExpectation({ result: "success", output: ["x"], because: "x" })]),
+    ).toThrow(/output: output \(the compiler's\) goes with result: build-failure/);
+  });
+});
+
 describe("environment data", () => {
   test("ids, families and builders of the matrix", () => {
     expect([...ENVIRONMENTS.keys()]).toEqual([
