@@ -127,7 +127,10 @@ export const CheckCellSchema = z.strictObject({
 export type CheckCell = z.infer<typeof CheckCellSchema>;
 
 export const CheckedArtifactSchema = z.strictObject({
-  /** The absolute path (taken from where the command was typed), `ARCHIVE!member` inside archives, the path inside the image for --image. */
+  /**
+   * As the user wrote it (`dist/app`), `ARCHIVE!member` inside archives, the path inside the image
+   * for --image: stable across machines, so a baseline matches.
+   */
   path: z.string(),
   size: COUNT,
   /** Null when it is not an ELF file (or not a well-formed one: formatError says why). */

@@ -28,6 +28,25 @@ export function cellOf(
   const observed = confirmation?.observed ?? null;
   const verdict = observed ?? prediction.verdict;
   const wrong = observed !== null && observed !== prediction.verdict;
+  // A run that could not tell is no confirmation: only a dlopen stopped by a symbol its host
+  // program provides (it exits 0, having said so) leaves the prediction standing. A dlopen probe
+  // that died or hung (the library's constructors ran), or a 127 in words no loader uses, is a
+  // surprise to look at.
+  const unreadable =
+    confirmation !== null &&
+    observed === null &&
+    !(confirmation.exitCode === 0 && /^dlopen_error=/m.test(confirmation.stdout));
+  if (unreadable) {
+    return {
+      environment: environment.id,
+      prediction,
+      confirmation,
+      verdict: prediction.verdict,
+      outcome: "unexpected-failure",
+      explanation: `predicted ${prediction.verdict} (${prediction.reason}), but the run could not confirm it: ${confirmation.note}`,
+      fixes: fixesFor(prediction.verdict, environment.family, prediction),
+    };
+  }
   const symbols = symbolDifference(prediction, confirmation);
   const explanation = wrong
     ? `PREDICTION WRONG: predicted ${prediction.verdict} (${prediction.reason}); the run ${observed === "runs" ? "started" : `met ${observed}`}: ${confirmation!.note}`

@@ -3,7 +3,12 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { makeFolders } from "../make-folders.js";
 import { labCacheDir } from "../runtime/paths.js";
-import { loadContents, storeContents, type ImageContents } from "./image-contents.js";
+import {
+  CONTENTS_FORMAT,
+  loadContents,
+  storeContents,
+  type ImageContents,
+} from "./image-contents.js";
 
 /**
  * The index of an image is a function of its bytes, so it is kept by image id: reading a 380 MB
@@ -35,6 +40,7 @@ export class ContentsCache {
   }
 
   private file(imageId: string): string {
-    return join(this.dir, `${imageId.replace(/[^\w.-]/g, "_")}.json`);
+    // The index format is in the name: a reader that learns more starts a new index.
+    return join(this.dir, `${imageId.replace(/[^\w.-]/g, "_")}.v${CONTENTS_FORMAT}.json`);
   }
 }

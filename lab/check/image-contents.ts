@@ -40,9 +40,15 @@ export const ImageElfSchema = z.strictObject({
 });
 export type ImageElf = z.infer<typeof ImageElfSchema>;
 
+/**
+ * Bump when the index holds something new or means it differently (a reader fix that changes
+ * exports): cached indexes of the old format are then read anew from their images.
+ */
+export const CONTENTS_FORMAT = 1;
+
 /** The cached form: plain arrays, checked on the way back in. */
 export const StoredContentsSchema = z.strictObject({
-  format: z.literal(1),
+  format: z.literal(CONTENTS_FORMAT),
   entries: z.array(z.tuple([z.string(), ImageEntrySchema])),
   elves: z.array(z.tuple([z.string(), ImageElfSchema])),
   configFiles: z.array(z.tuple([z.string(), z.string()])),
@@ -120,7 +126,7 @@ export class ContentsBuilder {
 
 export function storeContents(contents: ImageContents): z.infer<typeof StoredContentsSchema> {
   return {
-    format: 1,
+    format: CONTENTS_FORMAT,
     entries: [...contents.entries],
     elves: [...contents.elves],
     configFiles: [...contents.configFiles],

@@ -6,8 +6,9 @@ import { resolveInImage } from "./image-contents.js";
  * How each dynamic loader looks for libraries, and what each one prints when it fails: the rules
  * are the loaders' code, the places are the image's contents. Sources:
  * - musl ldso/dynlink.c, load_library(): names `lib{c,pthread,rt,m,dl,util,xnet}.*` are the loader
- *   itself ("Catch and block attempts to reload the implementation itself"), then the needing
- *   object's RPATH/RUNPATH, LD_LIBRARY_PATH, the lines of /etc/ld-musl-ARCH.path, and otherwise
+ *   itself ("Catch and block attempts to reload the implementation itself"), then
+ *   LD_LIBRARY_PATH (the lab sets none), the DT_RUNPATH (else DT_RPATH) of the needing object and
+ *   of each object that loaded it, the lines of /etc/ld-musl-ARCH.path, and otherwise
  *   /lib:/usr/local/lib:/usr/lib. Symbol versions are ignored; weak undefined symbols bind to 0.
  * - glibc elf/dl-load.c, _dl_map_object(): DT_RPATH of the object and its loaders (only when the
  *   object has no DT_RUNPATH), LD_LIBRARY_PATH, DT_RUNPATH, /etc/ld.so.cache, the system

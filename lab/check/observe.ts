@@ -17,33 +17,32 @@ export interface RunEvidence {
  * printed does. Each pattern is a message measured on the lab's images (see predict.ts for the
  * same messages predicted).
  */
-const WALLS: readonly { verdict: CheckVerdict; pattern: RegExp; exitCodes?: readonly number[] }[] =
-  [
-    // busybox ash runs a file execve refused with ENOEXEC as a script: its ELF header is "not found".
-    {
-      verdict: "wrong-architecture",
-      pattern:
-        /Exec format error|exec format error|line 1: \x7fELF|wrong ELF class|invalid ELF header|cannot execute binary file/,
-    },
-    {
-      verdict: "missing-library",
-      pattern:
-        /Error loading shared library \S+: No such file|error while loading shared libraries: \S+: cannot open shared object file|^\S+: cannot open shared object file/m,
-    },
-    { verdict: "glibc-too-old", pattern: /version `GLIBC_[^']+' not found/ },
-    {
-      verdict: "missing-symbols",
-      pattern:
-        /Error relocating [^\n]*: symbol not found|symbol lookup error: [^\n]*undefined symbol|: undefined symbol: /,
-    },
-    // Only the shell's own 127: a program's "config: not found" is the program talking.
-    {
-      verdict: "missing-interpreter",
-      pattern:
-        /(^|: )(\d+: )?\S+: not found$|cannot execute: required file not found|no such file or directory$/m,
-      exitCodes: [127, 126],
-    },
-  ];
+const WALLS: readonly { verdict: CheckVerdict; pattern: RegExp }[] = [
+  // busybox ash runs a file execve refused with ENOEXEC as a script: its ELF header is "not found".
+  {
+    verdict: "wrong-architecture",
+    pattern:
+      /Exec format error|exec format error|line 1: \x7fELF|wrong ELF class|invalid ELF header|cannot execute binary file/,
+  },
+  {
+    verdict: "missing-library",
+    pattern:
+      /Error loading shared library \S+: No such file|error while loading shared libraries: \S+: cannot open shared object file|^\S+: cannot open shared object file/m,
+  },
+  { verdict: "glibc-too-old", pattern: /version `GLIBC_[^']+' not found/ },
+  // A version of another library (GLIBCXX_3.4.32): the library is there, its newer symbols are not.
+  { verdict: "missing-symbols", pattern: /version `[^']+' not found/ },
+  {
+    verdict: "missing-symbols",
+    pattern:
+      /Error relocating [^\n]*: symbol not found|symbol lookup error: [^\n]*undefined symbol|: undefined symbol: /,
+  },
+  {
+    verdict: "missing-interpreter",
+    pattern:
+      /(^|: )(\d+: )?\S+: not found$|cannot execute: required file not found|no such file or directory$/m,
+  },
+];
 
 /** The symbols a loader named as missing in this run's output, in order. */
 export function missingSymbolsIn(text: string): string[] {
@@ -59,14 +58,15 @@ export function missingSymbolsIn(text: string): string[] {
 /**
  * The wall the run met, or `runs` when it started, whatever it did next: a program that then
  * exits 1 because it wants a config file or a server has started, and that is what a CI gate
- * asks. Null when a shared object's load stopped at a symbol its host program would provide:
- * a bare dlopen cannot get further, so the run cannot confirm or refute anything.
+ * asks. Null when the run cannot tell: a shared object's load stopped at a symbol its host
+ * program would provide (a bare dlopen cannot get further), a 127 in words no loader uses, or a
+ * dlopen probe that died or hung (the library's constructors ran: classify-check.ts counts that
+ * as a failure, not as a confirmation).
  */
 export function observe(
   run: RunEvidence,
   isHostSymbol: (name: string) => boolean,
 ): { observed: CheckVerdict | null; note: string } {
-  const output = `${run.stderr}\n${run.stdout}`;
   if (run.viaDlopen) {
     if (/^dlopen=ok$/m.test(run.stdout))
       return { observed: "runs", note: "dlopen succeeded (RTLD_NOW: every symbol bound)" };
@@ -82,17 +82,17 @@ export function observe(
     const wall = WALLS.find((w) => w.pattern.test(error));
     return { observed: wall?.verdict ?? null, note: `dlopen failed: ${error}` };
   }
-  // A loader that gives up exits non-zero with its own words; anything else has started.
-  if (run.exitCode !== 0 && run.exitCode !== null && !run.timedOut) {
-    const wall = WALLS.find(
-      (w) => w.pattern.test(output) && (!w.exitCodes || w.exitCodes.includes(run.exitCode!)),
-    );
-    if (wall) {
-      return {
-        observed: wall.verdict,
-        note: `exit ${run.exitCode}: ${firstLine(run.stderr || run.stdout)}`,
-      };
-    }
+  // Both loaders and the shell say why on stderr and exit 127 (dash: 126 for ENOEXEC); any other
+  // end means the program started, whatever it printed (its own "cannot open shared object
+  // file" for a plugin is the program talking, not the loader).
+  if ((run.exitCode === 127 || run.exitCode === 126) && !run.timedOut) {
+    const wall = WALLS.find((w) => w.pattern.test(run.stderr));
+    if (wall)
+      return { observed: wall.verdict, note: `exit ${run.exitCode}: ${firstLine(run.stderr)}` };
+    return {
+      observed: null,
+      note: `exit ${run.exitCode}, in words the lab does not know: ${firstLine(run.stderr) || "nothing on stderr"}`,
+    };
   }
   return { observed: "runs", note: `started: ${describeEnd(run, "it")}` };
 }

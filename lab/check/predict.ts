@@ -100,9 +100,9 @@ export function predict(input: PredictInput): Prediction {
       };
     }
     base.resolved[artifact.interpreter] = loaderPath;
-    const loaderElf = contents.elves.get(loaderPath);
+    const named = contents.elves.get(loaderPath);
     // musl's loader is its libc: it exports printf. glibc's ld.so exports no stdio.
-    if (loaderElf) loaderKind = loaderElf.exports.includes("printf") ? "musl" : "glibc";
+    if (named) loaderKind = named.exports.includes("printf") ? "musl" : "glibc";
   } else {
     const name =
       input.family === "musl"
@@ -187,7 +187,9 @@ export function predict(input: PredictInput): Prediction {
     for (const object of loaded) {
       for (const need of object.elf.versionRequirements) {
         const target = bySoname.get(need.file);
-        if (!target) continue;
+        // A library without version definitions satisfies every need: glibc only warns
+        // ("no version information available") and runs the program.
+        if (!target || target.elf.exportVersions.length === 0) continue;
         for (const version of need.versions) {
           if (!target.elf.exportVersions.includes(version)) {
             missing.push({ version, file: target.openedAs, requiredBy: object.openedAs });
@@ -196,14 +198,20 @@ export function predict(input: PredictInput): Prediction {
       }
     }
     if (missing.length > 0) {
-      const first = missing[0]!;
+      // glibc's loader stops at the first; a GLIBC_ version names glibc itself, any other
+      // (GLIBCXX_3.4.32, OPENSSL_3.0.0) a library of the image older than the one linked against.
+      const first = missing.find((m) => m.version.startsWith("GLIBC_")) ?? missing[0]!;
+      const glibc = first.version.startsWith("GLIBC_");
       const text = `${first.file}: version \`${first.version}' not found (required by ${first.requiredBy})`;
+      const versions = unique(missing.map((m) => m.version));
       return {
         ...base,
-        missingVersions: unique(missing.map((m) => m.version)),
-        verdict: "glibc-too-old",
+        missingVersions: versions,
+        verdict: glibc ? "glibc-too-old" : "missing-symbols",
         message: isLibrary ? text : `${runPath}: ${text}`,
-        reason: `needs ${unique(missing.map((m) => m.version)).join(", ")}, which ${posix.basename(first.file)} in this image does not define: the image's glibc is older than the one it was built against`,
+        reason: glibc
+          ? `needs ${versions.join(", ")}, which ${posix.basename(first.file)} in this image does not define: the image's glibc is older than the one it was built against`
+          : `needs ${versions.join(", ")}, which ${posix.basename(first.file)} in this image does not define: that library is older than the one it was built against (its newer symbols are missing)`,
       };
     }
   }
@@ -251,13 +259,19 @@ export function predict(input: PredictInput): Prediction {
     else {
       const dirs: string[] = [];
       if (loaderKind === "musl") {
-        // musl takes the needing object's DT_RUNPATH, else its DT_RPATH, then the system path.
-        const own = object.elf.runpath.length > 0 ? object.elf.runpath : object.elf.rpath;
-        dirs.push(...own.map((d) => expandOrigin(d, object.openedAs)));
+        // musl walks the needing object and every object that loaded it (load_library's
+        // `p = p->needed_by` loop), each with its DT_RUNPATH, else its DT_RPATH.
+        for (const o of [object, ...object.loaders]) {
+          const own = o.elf.runpath.length > 0 ? o.elf.runpath : o.elf.rpath;
+          dirs.push(...own.map((d) => expandOrigin(d, o.openedAs)));
+        }
       } else {
+        // glibc: when the needing object has no DT_RUNPATH, the DT_RPATH of it and of each object
+        // above it (an object with a DT_RUNPATH has its DT_RPATH ignored, and the walk goes on);
+        // then the needing object's own DT_RUNPATH.
         if (object.elf.runpath.length === 0) {
           for (const o of [object, ...object.loaders]) {
-            if (o.elf.runpath.length > 0) break;
+            if (o.elf.runpath.length > 0) continue;
             dirs.push(...o.elf.rpath.map((d) => expandOrigin(d, o.openedAs)));
           }
         }

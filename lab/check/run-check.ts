@@ -73,7 +73,10 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
 
   const contents = new Map<string, ImageContents>();
   for (const environment of targets) {
-    contents.set(environment.id, await contentsOf(prepared.get(environment.id)!, log));
+    contents.set(
+      environment.id,
+      await contentsOf(prepared.get(environment.id)!, log, options.signal),
+    );
   }
   const world: World = {
     selected,
@@ -137,8 +140,10 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
       options.image ? { image: options.image } : { paths: options.targets.map((t) => t.path) },
       { signal: options.signal, log },
     );
-    for await (const item of collection) {
+    const shown = displayAsGiven(options.targets);
+    for await (const found of collection) {
       context.stopIfInterrupted();
+      const item = { ...found, path: shown(found.path) };
       if (item.kind === "skipped") {
         report.skipped.push({ path: item.path, reason: item.skipped });
         continue;
@@ -375,7 +380,10 @@ async function confirmChunk(
     });
   } finally {
     const folders = [...new Set(runnable.map((p) => p.runPath.replace(/\/[^/]+$/, "")))];
-    await started.run(`rm -rf ${folders.map(quote).join(" ")}`, { user: "harness" });
+    // The clean-up must not hide what the runs' failure was: the container goes at the end anyway.
+    await started
+      .run(`rm -rf ${folders.map(quote).join(" ")}`, { user: "harness" })
+      .catch(() => undefined);
   }
 }
 
@@ -442,7 +450,11 @@ export function factsOf(elf: ElfInfo): ArtifactFacts {
 }
 
 /** The index of an environment's image: from the cache, or read from the engine once. */
-async function contentsOf(prepared: PreparedEnvironment, log: Log): Promise<ImageContents> {
+async function contentsOf(
+  prepared: PreparedEnvironment,
+  log: Log,
+  signal: AbortSignal | undefined,
+): Promise<ImageContents> {
   const cache = new ContentsCache();
   const imageId = prepared.imageId!;
   const cached = cache.get(imageId);
@@ -453,6 +465,7 @@ async function contentsOf(prepared: PreparedEnvironment, log: Log): Promise<Imag
   log(`image ${resolution.tag}: reading its files for the loader's view (once per image)`);
   const builder = new ContentsBuilder();
   for await (const record of walkImage(resolution.tag, {
+    signal,
     want: (entry) => (builder.wants({ ...entry, target: entry.linkTarget }) ? "whole" : "none"),
     log,
   })) {
@@ -500,6 +513,24 @@ function dlopenProbeScenario(): Scenario {
       },
     ],
   });
+}
+
+/**
+ * Paths as the user wrote them (`dist/app`, `pkg.tgz!package/addon.node`) instead of absolute:
+ * what they recognise, and what a baseline can match on another machine or checkout.
+ */
+function displayAsGiven(targets: { path: string; given: string }[]): (path: string) => string {
+  const longestFirst = [...targets].sort((a, b) => b.path.length - a.path.length);
+  return (path) => {
+    for (const { path: absolute, given } of longestFirst) {
+      if (path === absolute) return given;
+      const rest = path.slice(absolute.length);
+      if (path.startsWith(absolute) && (rest.startsWith("/") || rest.startsWith("!"))) {
+        return `${given.replace(/\/+$/, "")}${rest}`;
+      }
+    }
+    return path;
+  };
 }
 
 /** A file name a shell and every tool can carry: what the path says, minus what could bite. */

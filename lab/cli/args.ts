@@ -102,7 +102,8 @@ Your own programs:
   --run ARGS             what a confirming run passes an executable, split on spaces (default:
                          --version; write --run='--help -v' when ARGS starts with a dash);
                          shared objects are loaded by a dlopen probe instead
-  --no-run               stop after the prediction: nothing is started
+  --no-run               stop after the prediction: no artifact is started (the environments'
+                         containers still start, to detect their libc)
 
 Images:
   prune [--dry-run]      remove the musl-lab images this checkout does not use (older recipes,

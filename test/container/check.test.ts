@@ -135,7 +135,7 @@ afterAll(() => {
 });
 
 function artifact(suffix: string): CheckedArtifact {
-  const found = result.checks?.artifacts.find((a) => a.path.endsWith(suffix));
+  const found = result.checks?.artifacts.find((a) => `/${a.path}`.endsWith(suffix));
   if (!found)
     throw new Error(
       `no artifact ${suffix} in ${result.checks?.artifacts.map((a) => a.path).join(", ")}`,

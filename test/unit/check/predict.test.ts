@@ -408,7 +408,7 @@ describe("observe", () => {
       observe(
         {
           ...run,
-          exitCode: 1,
+          exitCode: 127,
           stderr:
             "/x: /lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.99' not found (required by /x)",
         },
@@ -474,5 +474,126 @@ describe("cellOf", () => {
     expect(cell.outcome).toBe("unexpected-pass");
     expect(cell.verdict).toBe("runs");
     expect(cell.explanation).toMatch(/^PREDICTION WRONG/);
+  });
+});
+
+describe("the review's cases", () => {
+  const cxxImage = (versions: string[]): ImageContents => {
+    const image = glibcImage();
+    const path = "/usr/lib/x86_64-linux-gnu/libstdc++.so.6";
+    image.entries.set(path, { type: "file", target: null });
+    image.elves.set(
+      path,
+      library({ soname: "libstdc++.so.6", exports: ["_ZSt4cout"], exportVersions: versions }),
+    );
+    return image;
+  };
+  const cxx = elf({
+    needed: ["libstdc++.so.6", "libc.so.6"],
+    versionRequirements: [
+      { file: "libstdc++.so.6", versions: ["GLIBCXX_3.4.32"] },
+      { file: "libc.so.6", versions: ["GLIBC_2.34"] },
+    ],
+  });
+
+  test("a libstdc++ older than the one linked against: its version, not glibc, and missing-symbols", () => {
+    const p = predict({
+      artifact: cxx,
+      runPath: RUN_PATH,
+      family: "glibc",
+      contents: cxxImage(["GLIBCXX_3.4.30"]),
+      others: [],
+    });
+    expect(p.verdict).toBe("missing-symbols");
+    expect(p.missingVersions).toEqual(["GLIBCXX_3.4.32"]);
+    expect(p.message).toContain("version `GLIBCXX_3.4.32' not found");
+  });
+
+  test("a library that defines no versions satisfies every need (glibc only warns)", () => {
+    const p = predict({
+      artifact: cxx,
+      runPath: RUN_PATH,
+      family: "glibc",
+      contents: cxxImage([]),
+      others: [],
+    });
+    expect(p.verdict).toBe("runs");
+  });
+
+  test("musl searches the RUNPATH of every object above the needing one", () => {
+    const image = muslImage();
+    for (const dir of ["/opt", "/opt/app", "/opt/app/lib"]) {
+      image.entries.set(dir, { type: "directory", target: null });
+    }
+    image.entries.set("/opt/app/lib/liba.so", { type: "file", target: null });
+    image.entries.set("/opt/app/lib/libb.so", { type: "file", target: null });
+    image.elves.set("/opt/app/lib/liba.so", library({ soname: "liba.so", needed: ["libb.so"] }));
+    image.elves.set("/opt/app/lib/libb.so", library({ soname: "libb.so" }));
+    const app = elf({
+      interpreter: MUSL_LOADER,
+      needed: ["liba.so", "libc.so"],
+      runpath: ["/opt/app/lib"],
+      versionRequirements: [],
+      imports: [],
+    });
+    expect(
+      predict({ artifact: app, runPath: RUN_PATH, family: "musl", contents: image, others: [] })
+        .verdict,
+    ).toBe("runs");
+  });
+
+  const run = {
+    exitCode: 1,
+    signal: null,
+    timedOut: false,
+    stdout: "",
+    stderr: "",
+    viaDlopen: false,
+  };
+  test("a program's own loader-like words are the program talking; a 127 in unknown words cannot tell", () => {
+    expect(
+      observe(
+        { ...run, stderr: "plugin.so: cannot open shared object file: No such file or directory" },
+        () => false,
+      ).observed,
+    ).toBe("runs");
+    expect(
+      observe({ ...run, exitCode: 127, stderr: "something else" }, () => false).observed,
+    ).toBeNull();
+    expect(
+      observe(
+        {
+          ...run,
+          exitCode: 127,
+          stderr:
+            "/x: /lib/x86_64-linux-gnu/libstdc++.so.6: version `GLIBCXX_3.4.32' not found (required by /x)",
+        },
+        () => false,
+      ).observed,
+    ).toBe("missing-symbols");
+  });
+
+  test("a dlopen probe that died is no confirmation: an unexpected failure", () => {
+    const prediction = predict({
+      artifact: elf({ kind: "shared-object", interpreter: null }),
+      runPath: RUN_PATH,
+      family: "glibc",
+      contents: glibcImage(),
+      others: [],
+    });
+    const died = {
+      command: "probe x.so",
+      exitCode: null,
+      signal: "SIGSEGV",
+      timedOut: false,
+      stdout: "",
+      stderr: "",
+      durationMs: 5,
+      observed: null,
+      note: "the dlopen probe died of SIGSEGV",
+    };
+    const cell = cellOf({ id: "glibc", family: "glibc" }, prediction, died, null);
+    expect(cell.outcome).toBe("unexpected-failure");
+    expect(cell.explanation).toMatch(/could not confirm it: the dlopen probe died of SIGSEGV$/);
   });
 });
