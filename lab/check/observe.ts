@@ -9,6 +9,8 @@ export interface RunEvidence {
   stderr: string;
   /** The run went through the dlopen probe (a shared object), which prints `dlopen=…` lines. */
   viaDlopen: boolean;
+  /** A program without PT_INTERP: no loader runs before it, so any 127 after the shell is its own. */
+  loaderless?: boolean;
 }
 
 /**
@@ -89,6 +91,11 @@ export function observe(
     const wall = WALLS.find((w) => w.pattern.test(run.stderr));
     if (wall)
       return { observed: wall.verdict, note: `exit ${run.exitCode}: ${firstLine(run.stderr)}` };
+    // Loaders print nothing on stdout; a static program has none: then the 127 is the program's
+    // (busybox answers `--version` with "applet not found", exit 127).
+    if (run.loaderless || run.stdout.trim() !== "") {
+      return { observed: "runs", note: `started: ${describeEnd(run, "it")}` };
+    }
     return {
       observed: null,
       note: `exit ${run.exitCode}, in words the lab does not know: ${firstLine(run.stderr) || "nothing on stderr"}`,

@@ -362,7 +362,12 @@ async function confirmChunk(
     runnable.forEach((pending, index) => {
       const run = runs[index]!;
       const seen = observe(
-        { ...run, signal: run.signal, viaDlopen: pending.elf.kind === "shared-object" },
+        {
+          ...run,
+          signal: run.signal,
+          viaDlopen: pending.elf.kind === "shared-object",
+          loaderless: pending.elf.interpreter === null,
+        },
         pending.isHostSymbol,
       );
       const cell = pending.cells.get(environment.id)!;

@@ -560,6 +560,14 @@ describe("the review's cases", () => {
     expect(
       observe({ ...run, exitCode: 127, stderr: "something else" }, () => false).observed,
     ).toBeNull();
+    // A static program's 127 is its own (busybox: "--version: applet not found").
+    const applet = {
+      ...run,
+      exitCode: 127,
+      stderr: "--version: applet not found",
+      loaderless: true,
+    };
+    expect(observe(applet, () => false).observed).toBe("runs");
     expect(
       observe(
         {
