@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
@@ -76,40 +76,86 @@ beforeAll(async () => {
 const summary = (v: ExerciseVerdict) =>
   v.checks.map((c) => `${c.check}@${c.environment}=${c.status}`).sort();
 
-describe.each(["run-on-alpine", "worker-stack", "lookup-errors", "sort-names"])(
-  "exercise %s",
-  (name) => {
-    test("the reference solution passes every check on glibc and musl (exit status 0)", () => {
-      const v = verdict(name, "reference");
-      const failures = v.checks.filter((c) => c.status !== "pass");
-      expect(failures.map((c) => `${c.check}@${c.environment}: ${c.observed}`)).toEqual([]);
-      expect(new Set(v.checks.map((c) => c.environment))).toEqual(new Set(["glibc", "musl"]));
-      expect(v).toMatchObject({ passed: true, exitStatus: 0 });
-      expect(() => ExerciseVerdictSchema.parse(v)).not.toThrow();
-    });
+describe.each(exercises.map((e) => e.name))("exercise %s", (name) => {
+  test("the reference solution passes every check on glibc and musl (exit status 0)", () => {
+    const v = verdict(name, "reference");
+    const failures = v.checks.filter((c) => c.status !== "pass");
+    expect(failures.map((c) => `${c.check}@${c.environment}: ${c.observed}`)).toEqual([]);
+    expect(new Set(v.checks.map((c) => c.environment))).toEqual(new Set(["glibc", "musl"]));
+    expect(v).toMatchObject({ passed: true, exitStatus: 0 });
+    expect(() => ExerciseVerdictSchema.parse(v)).not.toThrow();
+  });
 
-    test("a file that does not compile: a build error on every check, with the compiler's output", () => {
-      const v = verdict(name, "broken");
-      expect(v).toMatchObject({ passed: false, exitStatus: 1 });
-      expect(v.checks.length).toBeGreaterThan(0);
-      for (const c of v.checks) {
-        expect(c.status, `${c.check}@${c.environment}`).toBe("build-error");
-        expect(c.build?.output).toMatch(/error: 'checksum' undeclared/);
-        expect(c.hint).toMatch(/does not compile with any C library/);
-      }
-    });
+  test("a file that does not compile: a build error on every check, with the compiler's output", () => {
+    const v = verdict(name, "broken");
+    expect(v).toMatchObject({ passed: false, exitStatus: 1 });
+    expect(v.checks.length).toBeGreaterThan(0);
+    for (const c of v.checks) {
+      expect(c.status, `${c.check}@${c.environment}`).toBe("build-error");
+      expect(c.build?.output).toMatch(/error: 'checksum' undeclared/);
+      expect(c.hint).toMatch(/does not compile with any C library/);
+    }
+  });
 
-    test("the unchanged starter fails, on musl at least, with a hint for each failure", () => {
-      const v = verdict(name, "starter");
-      expect(v).toMatchObject({ passed: false, exitStatus: 1 });
-      const failed = v.checks.filter((c) => c.status !== "pass");
-      expect(failed.some((c) => c.environment === "musl")).toBe(true);
-      for (const c of failed) expect(c.hint, c.check).toBeTruthy();
-    });
-  },
-);
+  test("the unchanged starter fails, on musl at least, with a hint for each failure", () => {
+    const v = verdict(name, "starter");
+    expect(v).toMatchObject({ passed: false, exitStatus: 1 });
+    const failed = v.checks.filter((c) => c.status !== "pass");
+    expect(failed.some((c) => c.environment === "musl")).toBe(true);
+    for (const c of failed) expect(c.hint, c.check).toBeTruthy();
+  });
+});
+
+// iconv's and getopt's starters fail on musl whatever the check: musl refuses //TRANSLIT, and its
+// getopt stops at the first operand every check puts before an option.
+describe.each(["ascii-slug", "options-anywhere"])("exercise %s on musl", (name) => {
+  test("the unchanged starter fails every check on musl, each with a hint", () => {
+    const v = verdict(name, "starter");
+    expect(v).toMatchObject({ passed: false, exitStatus: 1 });
+    const musl = v.checks.filter((c) => c.environment === "musl");
+    expect(musl.length).toBeGreaterThan(0);
+    for (const c of musl) {
+      expect(c.status, c.check).toBe("fail");
+      expect(c.hint, c.check).toBeTruthy();
+    }
+  });
+});
 
 describe("what each starter shows", () => {
+  test("ascii-slug: glibc's //TRANSLIT works under en_US only; musl refuses the charset", () => {
+    expect(summary(verdict("ascii-slug", "starter"))).toEqual([
+      "slug-en-us@glibc=pass",
+      "slug-en-us@musl=fail",
+      "slug-symbols@glibc=fail",
+      "slug-symbols@musl=fail",
+      "slug-without-lang@glibc=fail",
+      "slug-without-lang@musl=fail",
+    ]);
+    const checks = verdict("ascii-slug", "starter").checks;
+    const musl = checks.find((c) => c.check === "slug-en-us" && c.environment === "musl")!;
+    expect(musl.stderr).toContain("iconv_open: Invalid argument");
+    const glibc = (check: string) =>
+      checks.find((c) => c.check === check && c.environment === "glibc")!.stdout.trim();
+    expect(glibc("slug-without-lang")).toBe("slug=d-j-vu");
+    expect(glibc("slug-symbols")).toBe("slug=ca-coute-5-eur-tres-cher");
+  });
+
+  test("options-anywhere: glibc permutes (unless POSIXLY_CORRECT), musl stops at the file", () => {
+    expect(summary(verdict("options-anywhere", "starter"))).toEqual([
+      "double-dash@glibc=pass",
+      "double-dash@musl=fail",
+      "options-between@glibc=pass",
+      "options-between@musl=fail",
+      "options-last@glibc=pass",
+      "options-last@musl=fail",
+      "posixly-correct@glibc=fail",
+      "posixly-correct@musl=fail",
+    ]);
+    const musl = verdict("options-anywhere", "starter").checks.find(
+      (c) => c.check === "options-last" && c.environment === "musl",
+    )!;
+    expect(musl.stdout).toContain("files=in.txt|-v|-o|out.txt");
+  });
   test("run-on-alpine: builds for glibc, does not compile for musl (compiler output kept)", () => {
     expect(summary(verdict("run-on-alpine", "starter"))).toEqual([
       "reports-its-libc@glibc=pass",
@@ -215,5 +261,31 @@ describe("npm run lab -- exercise NAME --solution FILE", () => {
       /│ {7}\| test\/fixtures\/exercises\/does-not-compile\.c:5:31: error: 'checksum' undeclared/,
     );
     expect(stdout).toMatch(/Not yet: 3 of 3 checks did not pass/);
+  });
+
+  test("a student's getopt_long fix passes on musl but not on glibc under POSIXLY_CORRECT", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "musl-lab-student-"));
+    const file = join(folder, "getopt-long.c");
+    const starter = join(EXERCISES_DIR, "options-anywhere.c");
+    const text = readFileSync(starter, "utf8")
+      .replace("#include <unistd.h>", "#include <getopt.h>\n#include <unistd.h>")
+      // the comment at the top names the call too: replace every occurrence
+      .replaceAll('getopt(argc, argv, "vo:")', 'getopt_long(argc, argv, "vo:", NULL, NULL)');
+    writeFileSync(file, text);
+    const result = await runCli([
+      "exercise",
+      "options-anywhere",
+      "--solution",
+      file,
+      "--format",
+      "json",
+    ]);
+    expect(result.exitCode, labStderr(String(result.stderr))).toBe(1);
+    const v = ExerciseVerdictSchema.parse(JSON.parse(String(result.stdout)));
+    expect(v.solution.file).toBe(file);
+    const failed = v.checks
+      .filter((c) => c.status !== "pass")
+      .map((c) => `${c.check}@${c.environment}`);
+    expect(failed).toEqual(["posixly-correct@glibc"]);
   });
 });
