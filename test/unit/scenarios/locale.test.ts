@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
-import { classify, selectExpectation, type Observation } from "../../../lab/classify/classify.js";
+import { classify, selectExpectation } from "../../../lab/classify/classify.js";
 import { parseMeasurements } from "../../../lab/classify/measurements.js";
 import type { LibcFamily } from "../../../lab/environments/schema.js";
 import { renderConsole } from "../../../lab/report/console.js";
@@ -12,6 +12,7 @@ import { citeSources } from "../../../lab/scenarios/cite-sources.js";
 import { locale } from "../../../lab/scenarios/locale/index.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
 import type { Case } from "../../../lab/scenarios/schema.js";
+import { ranWith } from "./recorded-output.js";
 import { SAMPLE_RESULT } from "../../fixtures/run-result.js";
 
 const FIXTURES = join(import.meta.dirname, "../../fixtures/locale");
@@ -47,20 +48,6 @@ const ENVIRONMENTS = [
   { id: "glibc", file: "glibc-2.41.txt", libc: { family: "glibc" as LibcFamily, version: "2.41" } },
   { id: "musl", file: "musl-1.2.5.txt", libc: { family: "musl" as LibcFamily, version: "1.2.5" } },
 ];
-
-/** A clean exit that printed this: what the harness would observe. */
-function ranWith(stdout: string): Observation {
-  return {
-    kind: "ran",
-    exitCode: 0,
-    signal: null,
-    stdout,
-    stderr: "",
-    timedOut: false,
-    durationMs: 5,
-    measurements: parseMeasurements(stdout),
-  };
-}
 
 function resultFor(testCase: Case, environment: (typeof ENVIRONMENTS)[number]): CaseResult {
   const file =

@@ -1,13 +1,12 @@
 import { describe, expect, test } from "vitest";
-import { classify, selectExpectation, type Observation } from "../../../lab/classify/classify.js";
+import { classify, selectExpectation } from "../../../lab/classify/classify.js";
 import { parseMeasurements } from "../../../lab/classify/measurements.js";
 import type { LibcFamily } from "../../../lab/environments/schema.js";
 import { claimViews, measurementTables } from "../../../lab/report/scenario-views.js";
-import type { CaseResult, RunResult } from "../../../lab/run-result.js";
-import { citeSources } from "../../../lab/scenarios/cite-sources.js";
+import type { RunResult } from "../../../lab/run-result.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
 import { malloc } from "../../../lab/scenarios/malloc/index.js";
-import { SAMPLE_RESULT } from "../../fixtures/run-result.js";
+import { ranWith, recordedCases, recordedResult } from "./recorded-output.js";
 
 const [scenario] = loadScenarios([malloc]);
 
@@ -65,62 +64,11 @@ const RECORDED: Record<string, Record<EnvironmentId, string>> = {
   },
 };
 
-/** A clean exit that printed this: what the harness observes for every malloc case. */
-function ranWith(stdout: string): Observation {
-  return {
-    kind: "ran",
-    exitCode: 0,
-    signal: null,
-    stdout,
-    stderr: "",
-    timedOut: false,
-    durationMs: 5,
-    measurements: parseMeasurements(stdout),
-  };
-}
-
-function resultFor(caseId: string, environment: EnvironmentId): CaseResult {
-  const testCase = scenario!.cases.find((c) => c.id === caseId)!;
-  const stdout = RECORDED[caseId]![environment];
-  const expected = selectExpectation(testCase.expect, LIBC[environment]);
-  const verdict = classify(testCase.role, expected, ranWith(stdout));
-  // Only the fields the tables and claims read; the rest come from the sample result's case.
-  return {
-    ...SAMPLE_RESULT.scenarios[0]!.cases[0]!,
-    scenario: "malloc",
-    id: caseId,
-    caseId,
-    role: testCase.role,
-    environment,
-    stdout,
-    measurements: parseMeasurements(stdout),
-    expected,
-    outcome: verdict.outcome,
-    mismatches: verdict.mismatches,
-  };
-}
-
-const ENVIRONMENT_IDS = Object.keys(LIBC) as EnvironmentId[];
-const cases = scenario!.cases.flatMap((c) => ENVIRONMENT_IDS.map((e) => resultFor(c.id, e)));
-const RESULT: RunResult = {
-  ...SAMPLE_RESULT,
-  environments: ENVIRONMENT_IDS.map((id) => ({
-    ...SAMPLE_RESULT.environments[LIBC[id].family === "glibc" ? 0 : 1]!,
-    id,
-    libc: LIBC[id],
-  })),
-  scenarios: [
-    {
-      id: "malloc",
-      title: scenario!.title,
-      description: scenario!.description,
-      sources: citeSources(scenario!.sources),
-      sweeps: {},
-      report: scenario!.report,
-      cases,
-    },
-  ],
-};
+const ENVIRONMENTS = (Object.keys(LIBC) as EnvironmentId[]).map((id) => ({ id, libc: LIBC[id] }));
+const cases = recordedCases(scenario!, ENVIRONMENTS, (caseId, environment) => {
+  return RECORDED[caseId]?.[environment as EnvironmentId];
+});
+const RESULT: RunResult = recordedResult(scenario!, ENVIRONMENTS, cases);
 
 describe("malloc: the probe's real outputs against the scenario's expectations", () => {
   test("every case classifies as predicted on glibc 2.41/2.36 and musl 1.2.5/1.2.3", () => {

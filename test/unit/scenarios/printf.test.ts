@@ -4,10 +4,10 @@ import { parseMeasurements } from "../../../lab/classify/measurements.js";
 import type { LibcFamily } from "../../../lab/environments/schema.js";
 import { claimViews } from "../../../lab/report/scenario-views.js";
 import type { RunResult } from "../../../lab/run-result.js";
-import { citeSources } from "../../../lab/scenarios/cite-sources.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
 import { printf } from "../../../lab/scenarios/printf/index.js";
 import { SAMPLE_RESULT } from "../../fixtures/run-result.js";
+import { recordedResult } from "./recorded-output.js";
 
 const [scenario] = loadScenarios([printf]);
 const caseOf = (id: string) => scenario!.cases.find((c) => c.id === id)!;
@@ -166,25 +166,8 @@ describe("printf: the probe's real outputs against the scenario's expectations",
         measurements: parseMeasurements(RECORDED[c.id]![environment]),
       })),
     );
-    const result: RunResult = {
-      ...SAMPLE_RESULT,
-      environments: ENVIRONMENT_IDS.map((id) => ({
-        ...SAMPLE_RESULT.environments[LIBC[id].family === "glibc" ? 0 : 1]!,
-        id,
-        libc: LIBC[id],
-      })),
-      scenarios: [
-        {
-          id: "printf",
-          title: scenario!.title,
-          description: scenario!.description,
-          sources: citeSources(scenario!.sources),
-          sweeps: {},
-          report: scenario!.report,
-          cases,
-        },
-      ],
-    };
+    const environments = ENVIRONMENT_IDS.map((id) => ({ id, libc: LIBC[id] }));
+    const result: RunResult = recordedResult(scenario!, environments, cases);
     const views = claimViews(result, result.scenarios[0]!);
     const holds = (claim: string) =>
       views.find((v) => v.claim === claim)!.checks.map((c) => `${c.column.id}: ${c.holds}`);

@@ -4,6 +4,7 @@ import { parseMeasurements } from "../../../lab/classify/measurements.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
 import { MUSL_STABLE_UP_TO, STABLE_ORDER_FNV } from "../../../lab/scenarios/qsort/cases.js";
 import { qsort } from "../../../lab/scenarios/qsort/index.js";
+import { ranWith as ranClean } from "./recorded-output.js";
 
 const [scenario] = loadScenarios([qsort]);
 const caseOf = (id: string) => scenario!.cases.find((c) => c.id === id)!;
@@ -236,17 +237,7 @@ const RECORDED: Record<string, string[]> = {
 
 /** A clean exit that printed these lines: what the harness would observe. */
 function ranWith(lines: string[]): Observation {
-  const stdout = `${lines.join("\n")}\n`;
-  return {
-    kind: "ran",
-    exitCode: 0,
-    signal: null,
-    stdout,
-    stderr: "",
-    timedOut: false,
-    durationMs: 5,
-    measurements: parseMeasurements(stdout),
-  };
+  return ranClean(`${lines.join("\n")}\n`);
 }
 
 /** `equal-keys-9` -> the sweep case and its value; any other id is a case of its own. */

@@ -4,7 +4,10 @@ import { classify, selectExpectation, type Observation } from "../../../lab/clas
 import type { Outcome } from "../../../lab/classify/outcomes.js";
 import { parseMeasurements } from "../../../lab/classify/measurements.js";
 import type { LibcFamily } from "../../../lab/environments/schema.js";
+import type { CaseResult, RunResult } from "../../../lab/run-result.js";
+import { citeSources } from "../../../lab/scenarios/cite-sources.js";
 import type { Scenario } from "../../../lab/scenarios/schema.js";
+import { SAMPLE_RESULT } from "../../fixtures/run-result.js";
 
 /** The four environments a recorded fixture folder holds, each in its own file. */
 export const RECORDED_ENVIRONMENTS = [
@@ -84,4 +87,68 @@ export function classifyRecorded(
       };
     }),
   );
+}
+
+type LibcOf = { id: string; libc: { family: LibcFamily; version: string } };
+
+/**
+ * Each case in each environment classified from what its probe printed there (a clean exit), as
+ * the lab would: the fields the tables, claims and these tests read; the rest come from the
+ * sample result's case. A case with nothing recorded for an environment is left out.
+ */
+export function recordedCases(
+  scenario: Scenario,
+  environments: readonly LibcOf[],
+  stdoutOf: (caseId: string, environment: string) => string | undefined,
+): CaseResult[] {
+  return scenario.cases.flatMap((c) =>
+    environments.flatMap(({ id, libc }) => {
+      const stdout = stdoutOf(c.id, id);
+      if (stdout === undefined) return [];
+      const expected = selectExpectation(c.expect, libc);
+      const verdict = classify(c.role, expected, ranWith(stdout));
+      return [
+        {
+          ...SAMPLE_RESULT.scenarios[0]!.cases[0]!,
+          scenario: scenario.id,
+          id: c.id,
+          caseId: c.id,
+          role: c.role,
+          environment: id,
+          stdout,
+          measurements: parseMeasurements(stdout),
+          expected,
+          outcome: verdict.outcome,
+          mismatches: verdict.mismatches,
+        },
+      ];
+    }),
+  );
+}
+
+/** A RunResult holding this scenario's `cases`, run in `environments`: what the report views read. */
+export function recordedResult(
+  scenario: Scenario,
+  environments: readonly LibcOf[],
+  cases: CaseResult[],
+): RunResult {
+  return {
+    ...SAMPLE_RESULT,
+    environments: environments.map(({ id, libc }) => ({
+      ...SAMPLE_RESULT.environments[libc.family === "glibc" ? 0 : 1]!,
+      id,
+      libc,
+    })),
+    scenarios: [
+      {
+        id: scenario.id,
+        title: scenario.title,
+        description: scenario.description,
+        sources: citeSources(scenario.sources),
+        sweeps: {},
+        report: scenario.report,
+        cases,
+      },
+    ],
+  };
 }

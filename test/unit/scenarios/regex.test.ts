@@ -3,6 +3,7 @@ import { classify, selectExpectation, type Observation } from "../../../lab/clas
 import { parseMeasurements } from "../../../lab/classify/measurements.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
 import { regex } from "../../../lab/scenarios/regex/index.js";
+import { ranWith as ranClean } from "./recorded-output.js";
 
 const [scenario] = loadScenarios([regex]);
 const caseOf = (id: string) => scenario!.cases.find((c) => c.id === id)!;
@@ -334,17 +335,7 @@ const RECORDED: Record<string, string[]> = {
 
 /** A clean exit that printed these lines: what the harness would observe. */
 function ranWith(lines: string[]): Observation {
-  const stdout = `${lines.join("\n")}\n`;
-  return {
-    kind: "ran",
-    exitCode: 0,
-    signal: null,
-    stdout,
-    stderr: "",
-    timedOut: false,
-    durationMs: 5,
-    measurements: parseMeasurements(stdout),
-  };
+  return ranClean(`${lines.join("\n")}\n`);
 }
 
 function verdict(caseId: string, environment: keyof typeof LIBC_OF, lines: string[]) {

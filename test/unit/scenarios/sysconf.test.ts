@@ -1,14 +1,16 @@
 import { hintsFor } from "../../../lab/check/advice.js";
 import { describe, expect, test } from "vitest";
 import { classify, selectExpectation } from "../../../lab/classify/classify.js";
-import { parseMeasurements } from "../../../lab/classify/measurements.js";
 import { claimViews, measurementTables } from "../../../lab/report/scenario-views.js";
-import type { CaseResult, RunResult } from "../../../lab/run-result.js";
-import { citeSources } from "../../../lab/scenarios/cite-sources.js";
+import type { RunResult } from "../../../lab/run-result.js";
 import { loadScenarios } from "../../../lab/scenarios/index.js";
 import { sysconf } from "../../../lab/scenarios/sysconf/index.js";
-import { SAMPLE_RESULT } from "../../fixtures/run-result.js";
-import { RECORDED_ENVIRONMENTS, ranWith } from "./recorded-output.js";
+import {
+  RECORDED_ENVIRONMENTS,
+  ranWith,
+  recordedCases,
+  recordedResult,
+} from "./recorded-output.js";
 
 const [scenario] = loadScenarios([sysconf]);
 
@@ -71,47 +73,11 @@ function verdictFor(caseId: string, environment: EnvironmentId, stdout: string) 
   return { expected, ...classify(testCase.role, expected, ranWith(stdout)) };
 }
 
-function resultFor(caseId: string, environment: EnvironmentId): CaseResult {
-  const testCase = scenario!.cases.find((c) => c.id === caseId)!;
-  const stdout = RECORDED[caseId]![environment];
-  const verdict = verdictFor(caseId, environment, stdout);
-  // Only the fields the tables and claims read; the rest come from the sample result's case.
-  return {
-    ...SAMPLE_RESULT.scenarios[0]!.cases[0]!,
-    scenario: "sysconf",
-    id: caseId,
-    caseId,
-    role: testCase.role,
-    environment,
-    stdout,
-    measurements: parseMeasurements(stdout),
-    expected: verdict.expected,
-    outcome: verdict.outcome,
-    mismatches: verdict.mismatches,
-  };
-}
-
-const ENVIRONMENT_IDS = Object.keys(LIBC) as EnvironmentId[];
-const cases = scenario!.cases.flatMap((c) => ENVIRONMENT_IDS.map((e) => resultFor(c.id, e)));
-const RESULT: RunResult = {
-  ...SAMPLE_RESULT,
-  environments: ENVIRONMENT_IDS.map((id) => ({
-    ...SAMPLE_RESULT.environments[LIBC[id].family === "glibc" ? 0 : 1]!,
-    id,
-    libc: LIBC[id],
-  })),
-  scenarios: [
-    {
-      id: "sysconf",
-      title: scenario!.title,
-      description: scenario!.description,
-      sources: citeSources(scenario!.sources),
-      sweeps: {},
-      report: scenario!.report,
-      cases,
-    },
-  ],
-};
+const ENVIRONMENTS = (Object.keys(LIBC) as EnvironmentId[]).map((id) => ({ id, libc: LIBC[id] }));
+const cases = recordedCases(scenario!, ENVIRONMENTS, (caseId, environment) => {
+  return RECORDED[caseId]?.[environment as EnvironmentId];
+});
+const RESULT: RunResult = recordedResult(scenario!, ENVIRONMENTS, cases);
 
 describe("sysconf: the probe's real outputs against the scenario's expectations", () => {
   test("every case classifies as predicted on glibc 2.41/2.36 and musl 1.2.5/1.2.3", () => {
