@@ -14,7 +14,7 @@ import { isResolved, type ImagesOption } from "../runtime/images.js";
 import { C_SRC_DIR } from "../runtime/paths.js";
 import { prepareImages, type PreparedEnvironment } from "../runtime/prepare-images.js";
 import { WORK_DIR } from "../runtime/session.js";
-import { ScenarioSchema, type Scenario } from "../scenarios/schema.js";
+import { ScenarioSchema, type Build, type Scenario } from "../scenarios/schema.js";
 import { TOOL_VERSION } from "../version.js";
 import { fixesFor, hintsFor } from "./advice.js";
 import { cellOf } from "./classify-check.js";
@@ -112,7 +112,9 @@ export async function runCheck(options: CheckOptions): Promise<RunResult> {
       log,
       signal: options.signal,
     });
-    const confirm = options.runArgs ? confirmer(context, targets, options.runArgs) : null;
+    const confirm = options.runArgs
+      ? confirmer(context, targets, dlopenScenario.cases[0]!.build, options.runArgs)
+      : null;
 
     const report: CheckReport = {
       targets: options.image ? [options.image] : options.targets.map((t) => t.given),
@@ -301,7 +303,12 @@ function analyse(
  * executable with the --run arguments; a shared object through the dlopen probe built for that
  * libc), the files removed again.
  */
-function confirmer(context: RunContext, targets: Environment[], runArgs: string[]) {
+function confirmer(
+  context: RunContext,
+  targets: Environment[],
+  dlopenBuild: Build,
+  runArgs: string[],
+) {
   let probes: Promise<Map<string, BuildJob>> | null = null;
   const probeFor = async (environment: Environment): Promise<string | null> => {
     probes ??= compileAll(context);
@@ -309,12 +316,8 @@ function confirmer(context: RunContext, targets: Environment[], runArgs: string[
     const base = environment.variant
       ? (targets.find((e) => e.id === environment.variant?.of) ?? environment)
       : environment;
-    const build = ScenarioSchema.shape.cases.element.shape.build.parse({
-      probe: DLOPEN_PROBE,
-      for: base.family,
-      link: "dynamic",
-    });
-    const job = jobs.get(buildKey(build, base));
+    // The probe's job, as compileAll keyed it for the plain environment it was built for.
+    const job = jobs.get(buildKey(dlopenBuild, base));
     if (!job?.binary) return null;
     const started = await context.startEnvironment(environment.id);
     const path = `${WORK_DIR}/bin/${job.binaryName}`;
